@@ -1,0 +1,466 @@
+"""The bundle: a fitted model, the decisions to explain, reference data and the spec.
+
+A bundle is immutable input. It is loaded from a directory (:func:`load_bundle`) or built in
+memory (:meth:`Bundle.from_estimator`), and written with :func:`write_bundle`. Its
+:attr:`Bundle.fingerprint` hashes the canonical spec, the model and the data, so caches
+keyed on it never serve a stale result after any of them changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from explain.errors import (
+    BundleError,
+    ExplainError,
+    FeatureNotFoundError,
+    ModelLoadError,
+    OutcomesMissingError,
+    SpecError,
+)
+from explain.models import ModelAdapter, adapt_estimator, load_model
+from explain.spec import Spec, parse_spec, spec_to_toml
+
+TableName = Literal["decisions", "reference", "current"]
+TABLES: tuple[TableName, ...] = ("decisions", "reference", "current")
+SPEC_FILE = "bundle.toml"
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    """A model with its data and spec. Tables are indexed by id (strings); treat them as read-only."""
+
+    spec: Spec
+    model: ModelAdapter
+    decisions: pd.DataFrame
+    reference: pd.DataFrame | None
+    current: pd.DataFrame | None
+    fingerprint: str
+    key: str
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The bundle's display name from the spec."""
+        return self.spec.name
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The model inputs, in the model's order."""
+        return self.model.feature_names
+
+    def table(self, name: TableName | str) -> pd.DataFrame:
+        """One of the bundle's tables by name; raise a clear error if the bundle lacks it."""
+        if name not in TABLES:
+            raise BundleError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}.")
+        frame = getattr(self, name)
+        if frame is None:
+            raise BundleError(f"bundle {self.key!r} has no {name} table.")
+        return frame  # type: ignore[no-any-return]
+
+    @property
+    def population(self) -> pd.DataFrame:
+        """The rows percentiles are measured against: the reference data, else the decisions."""
+        return self.reference if self.reference is not None else self.decisions
+
+    @property
+    def population_name(self) -> str:
+        """Which table :attr:`population` is, in words."""
+        return "reference data" if self.reference is not None else "decisions (no reference data in this bundle)"
+
+    def outcomes(self, name: TableName = "reference") -> pd.Series:
+        """Known outcomes (0/1) of a table; raise :class:`OutcomesMissingError` when there are none."""
+        frame = getattr(self, name)
+        col = self.spec.outcome_column
+        if frame is None:
+            raise OutcomesMissingError(
+                f"bundle {self.key!r} has no {name} data, so there are no outcomes to measure against; "
+                "add reference.parquet with an outcome column."
+            )
+        if col is None or col not in frame.columns:
+            raise OutcomesMissingError(
+                f"the {name} data of bundle {self.key!r} has no outcome column"
+                + (f" {col!r}" if col else " (set outcome_column in bundle.toml)")
+                + "; outcomes are needed for this."
+            )
+        known = frame[col].dropna()
+        if known.empty:
+            raise OutcomesMissingError(f"no outcomes are known in the {name} data of bundle {self.key!r}.")
+        return known.astype(int)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        model: Any,
+        decisions: pd.DataFrame,
+        *,
+        id_column: str | None = None,
+        outcome_column: str | None = None,
+        reference: pd.DataFrame | None = None,
+        current: pd.DataFrame | None = None,
+        spec: Spec | Mapping[str, Any] | None = None,
+        key: str = "model",
+    ) -> Bundle:
+        """Build a bundle in memory from a fitted model and DataFrames.
+
+        Without a spec the defaults apply: threshold 0.5, the favourable side below it,
+        verdicts "Above threshold"/"Below threshold", score label "score", labels from column
+        names, nothing sensitive, recourse off. Without ``id_column`` the frame's index
+        becomes the id.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> X = pd.DataFrame({"a": [0.0, 1, 2, 3], "b": [1.0, 0, 1, 0]})
+        >>> m = LogisticRegression().fit(X, [0, 0, 1, 1])
+        >>> Bundle.from_estimator(m, X).spec.decision.threshold
+        0.5
+        """
+        base = spec if isinstance(spec, Spec) else parse_spec(dict(spec or {}), source="spec")
+        frames = {"decisions": decisions, "reference": reference, "current": current}
+        if id_column is None:
+            id_column = base.id_column if spec is not None and base.id_column in decisions.columns else "id"
+            if id_column not in decisions.columns:
+                frames = {
+                    k: None if v is None else v.rename_axis(id_column).reset_index() for k, v in frames.items()
+                }
+        base = replace(base, id_column=id_column, outcome_column=outcome_column or base.outcome_column)
+        adapter = adapt_estimator(model)
+        problems: list[ExplainError] = []
+        full_spec = _check_spec_against_model(base, adapter, "spec", problems)
+        tables = {
+            k: None if v is None else _normalize_table(v, full_spec, adapter, k, problems) for k, v in frames.items()
+        }
+        if problems:
+            raise problems[0]
+        digest = hashlib.sha256(full_spec.canonical_json().encode())
+        digest.update(_model_fingerprint_bytes(adapter))
+        for name in TABLES:
+            frame = tables[name]
+            if frame is not None:
+                digest.update(name.encode())
+                digest.update(",".join(f"{c}:{t}" for c, t in frame.dtypes.astype(str).items()).encode())
+                digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        assert tables["decisions"] is not None
+        return cls(
+            spec=full_spec,
+            model=adapter,
+            decisions=tables["decisions"],
+            reference=tables["reference"],
+            current=tables["current"],
+            fingerprint=digest.hexdigest()[:16],
+            key=slugify(key),
+        )
+
+
+def slugify(text: str) -> str:
+    """A short URL-safe key from a name: lower case letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40] or "bundle"
+
+
+def _check_spec_against_model(
+    spec: Spec, adapter: ModelAdapter, source: str, problems: list[ExplainError]
+) -> Spec:
+    """Refuse spec features that are not model inputs; add default entries for unlisted inputs."""
+    inputs = set(adapter.feature_names)
+    for name in spec.features:
+        if name not in inputs:
+            problems.append(
+                SpecError(
+                    f"{source}: [features.{name}] is not an input of the model; the model's inputs are "
+                    f"{', '.join(adapter.feature_names)}. Move it to [columns] or fix its name."
+                )
+            )
+    for name in spec.columns:
+        if name in inputs:
+            problems.append(
+                SpecError(f"{source}: [columns.{name}] is a model input; list it under [features.{name}] instead.")
+            )
+    return spec.with_features(list(adapter.feature_names))
+
+
+def _normalize_table(
+    frame: pd.DataFrame, spec: Spec, adapter: ModelAdapter, where: str, problems: list[ExplainError]
+) -> pd.DataFrame | None:
+    """Check a table against spec and model; return a copy indexed by string ids."""
+    before = len(problems)
+    id_col = spec.id_column
+    if id_col not in frame.columns:
+        problems.append(
+            BundleError(
+                f"{where}: the id column {id_col!r} (id_column in the spec) is missing; the columns are "
+                f"{', '.join(map(str, frame.columns[:12]))}."
+            )
+        )
+        return None
+    ids = frame[id_col]
+    if ids.isna().any():
+        problems.append(BundleError(f"{where}: {int(ids.isna().sum())} rows have no id in column {id_col!r}."))
+    str_ids = ids.astype("string").astype(object)
+    dup = str_ids[str_ids.duplicated()]
+    if len(dup):
+        problems.append(
+            BundleError(f"{where}: ids must be unique, but {dup.iloc[0]!r} appears more than once in {id_col!r}.")
+        )
+    missing = [f for f in adapter.feature_names if f not in frame.columns]
+    if missing:
+        problems.append(
+            FeatureNotFoundError(
+                f"{where}: the model input {missing[0]!r} is missing from the data"
+                + (f" (also {', '.join(missing[1:4])})" if len(missing) > 1 else "")
+                + f"; the data has {', '.join(map(str, frame.columns[:15]))}. Was a column renamed?"
+            )
+        )
+    for name in spec.columns:
+        if name not in frame.columns and where == "decisions":
+            problems.append(
+                BundleError(f"{where}: the spec lists [columns.{name}] but the data has no column {name!r}.")
+            )
+    out_col = spec.outcome_column
+    if out_col is not None and out_col in frame.columns:
+        values = pd.to_numeric(frame[out_col].astype("object"), errors="coerce")
+        bad = frame[out_col].notna() & ~values.isin([0, 1])
+        if bad.any():
+            example = frame.loc[bad, out_col].iloc[0]
+            problems.append(
+                BundleError(
+                    f"{where}: the outcome column {out_col!r} must hold 0 and 1 (or be empty where unknown); "
+                    f"found {example!r}."
+                )
+            )
+    if len(problems) > before:
+        return None
+    out = frame.copy()
+    out.index = pd.Index(str_ids.to_numpy(), name=id_col)
+    out = out.drop(columns=[id_col])
+    if out_col is not None and out_col in out.columns:
+        out[out_col] = pd.to_numeric(out[out_col].astype("object"), errors="coerce").astype(float)
+    try:
+        adapter.prepare(out.head(5), where=where)
+    except ExplainError as err:
+        problems.append(err)
+        return None
+    return out
+
+
+def _model_fingerprint_bytes(adapter: ModelAdapter) -> bytes:
+    """Canonical bytes of a model: LightGBM text, or a skops archive with ids renumbered."""
+    if adapter.family == "lightgbm":
+        return adapter.estimator.model_to_string(num_iteration=-1).encode()  # type: ignore[no-any-return]
+    import skops.io as sio
+
+    return canonical_skops(sio.dumps(adapter.estimator))
+
+
+def canonical_skops(data: bytes) -> bytes:
+    """A canonical form of a skops archive.
+
+    skops names arrays and objects by memory address and stamps zip entries with the time;
+    renumbering those addresses by first appearance and concatenating the members in that
+    order gives the same bytes for the same model in any process.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        schema = zf.read("schema.json").decode()
+        order: dict[str, str] = {}
+        for token in re.findall(r"\d{8,}", schema):
+            order.setdefault(token, str(len(order)))
+        canonical = re.sub(r"\d{8,}", lambda m: "#" + order[m.group(0)], schema)
+        parts = [canonical.encode()]
+        names = set(zf.namelist())
+        for token in order:
+            member = f"{token}.npy"
+            if member in names:
+                parts.append(zf.read(member))
+        for member in sorted(n for n in names if n != "schema.json" and not re.fullmatch(r"\d{8,}\.npy", n)):
+            parts.append(member.encode() + zf.read(member))
+    return b"\0".join(parts)
+
+
+def _read_table(path: Path, where: str, problems: list[ExplainError]) -> tuple[pd.DataFrame | None, bytes]:
+    if not path.exists():
+        problems.append(BundleError(f"{where}: the file {path} does not exist."))
+        return None, b""
+    data = path.read_bytes()
+    try:
+        if path.suffix.lower() == ".csv":
+            return pd.read_csv(io.BytesIO(data)), data
+        return pd.read_parquet(io.BytesIO(data)), data
+    except Exception as err:
+        problems.append(BundleError(f"{where}: {path.name} could not be read as a table: {err}"))
+        return None, b""
+
+
+def _load(path: Path, problems: list[ExplainError]) -> Bundle | None:
+    path = Path(path)
+    spec_path = path / SPEC_FILE
+    if not spec_path.exists():
+        problems.append(BundleError(f"{path}: no {SPEC_FILE} here; a bundle directory needs one."))
+        return None
+    try:
+        raw = tomllib.loads(spec_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        problems.append(SpecError(f"{spec_path}: not valid TOML: {err}"))
+        return None
+    try:
+        spec = parse_spec(raw, source=str(spec_path))
+    except SpecError as err:
+        problems.append(err)
+        return None
+    try:
+        adapter, model_bytes = load_model(path / spec.model)
+    except ExplainError as err:
+        problems.append(err)
+        adapter = None
+    frames: dict[str, pd.DataFrame | None] = {}
+    digest = hashlib.sha256()
+    for name in TABLES:
+        file_name = getattr(spec, name)
+        if file_name is None:
+            frames[name] = None
+            continue
+        frame, data = _read_table(path / file_name, f"{path / file_name}", problems)
+        frames[name] = frame
+        digest.update(name.encode() + hashlib.sha256(data).digest())
+    if adapter is None:
+        return None
+    full_spec = _check_spec_against_model(spec, adapter, str(spec_path), problems)
+    tables = {
+        name: None if frame is None else _normalize_table(frame, full_spec, adapter, str(path / getattr(spec, name)), problems)
+        for name, frame in frames.items()
+    }
+    if problems or tables["decisions"] is None:
+        return None
+    model_part = model_bytes if adapter.family == "lightgbm" else canonical_skops(model_bytes)
+    fingerprint = hashlib.sha256(
+        full_spec.canonical_json().encode() + hashlib.sha256(model_part).digest() + digest.digest()
+    ).hexdigest()[:16]
+    return Bundle(
+        spec=full_spec,
+        model=adapter,
+        decisions=tables["decisions"],
+        reference=tables["reference"],
+        current=tables["current"],
+        fingerprint=fingerprint,
+        key=slugify(path.name),
+        path=path,
+    )
+
+
+def load_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Load and validate a bundle directory; raise the first problem as an :class:`ExplainError`.
+
+    Examples
+    --------
+    >>> bundle = load_bundle("path/to/loan")  # doctest: +SKIP
+    >>> bundle.spec.score_label  # doctest: +SKIP
+    'estimated default risk'
+    """
+    problems: list[ExplainError] = []
+    bundle = _load(Path(path), problems)
+    if problems:
+        raise problems[0]
+    assert bundle is not None
+    return bundle
+
+
+def check_bundle(path: str | os.PathLike[str]) -> list[str]:
+    """Every problem :func:`load_bundle` would report for ``path``; empty when it loads."""
+    problems: list[ExplainError] = []
+    _load(Path(path), problems)
+    return [str(p) for p in problems]
+
+
+def write_bundle(
+    path: str | os.PathLike[str],
+    *,
+    spec: Spec,
+    model: Any,
+    decisions: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+    current: pd.DataFrame | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a bundle directory atomically: into a temporary directory, then renamed into place.
+
+    Two processes writing the same bundle never expose half of one: the first rename wins
+    and the other's copy is discarded (unless ``overwrite``). LightGBM models are saved as
+    text, scikit-learn models with skops. Tables are written as Parquet without the index.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    adapter = adapt_estimator(model)
+    model_file = "model.txt" if adapter.family == "lightgbm" else "model.skops"
+    names = {
+        "decisions": "decisions.parquet",
+        "reference": "reference.parquet" if reference is not None else None,
+        "current": "current.parquet" if current is not None else None,
+    }
+    spec = replace(spec, model=model_file, **names)  # type: ignore[arg-type]
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        (tmp / SPEC_FILE).write_text(spec_to_toml(spec), encoding="utf-8")
+        if adapter.family == "lightgbm":
+            (tmp / model_file).write_text(adapter.estimator.model_to_string(num_iteration=-1), encoding="utf-8")
+        else:
+            import skops.io as sio
+
+            sio.dump(adapter.estimator, tmp / model_file)
+        for key, frame in (("decisions", decisions), ("reference", reference), ("current", current)):
+            if frame is not None:
+                frame.to_parquet(tmp / str(names[key]), index=False)
+        if target.exists():
+            if not overwrite:
+                shutil.rmtree(tmp)
+                return target
+            trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(target, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not target.exists():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def bundle_table(bundle: Bundle, data: TableName | str | pd.DataFrame) -> pd.DataFrame:
+    """A table of the bundle by name, or a user's DataFrame checked against the model."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    return bundle.table(data)
+
+
+def ids_of(frame: pd.DataFrame) -> np.ndarray:
+    """The ids of a table as an array of strings."""
+    return np.asarray(frame.index.astype(str))
+
+
+__all__ = [
+    "Bundle",
+    "ModelLoadError",
+    "TableName",
+    "check_bundle",
+    "load_bundle",
+    "write_bundle",
+]

@@ -1,0 +1,356 @@
+"""The bundle spec: the schema of ``bundle.toml`` and its validation.
+
+A spec says what the model's inputs mean to people (labels, units, reasons), where the
+decision threshold lies and which side of it is good for the person, and which other
+columns exist (some of them sensitive). Parsing validates every field and raises
+:class:`~explain.errors.SpecError` naming the file and the field, so a user can fix the
+file without reading code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal, cast
+
+from explain.errors import SpecError
+
+Side = Literal["above", "below"]
+Change = Literal["increase_only", "decrease_only", "any"]
+Effect = Literal["increases", "decreases"]
+
+SCHEMA_VERSION = 1
+_SIDES = ("above", "below")
+_CHANGES = ("increase_only", "decrease_only", "any")
+_EFFECTS = ("increases", "decreases")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """What one model input means: label, unit, reasons and what a person can change."""
+
+    name: str
+    label: str
+    unit: str = ""
+    description: str = ""
+    decimals: int | None = None
+    actionable: bool = False
+    change: Change = "any"
+    expected_effect: Effect | None = None
+    reason: str = ""
+    reason_favorable: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column of the data that is not a model input (shown, filtered, maybe sensitive)."""
+
+    name: str
+    label: str
+    unit: str = ""
+    description: str = ""
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """The threshold on the score and the verdict words on each side of it.
+
+    A score equal to the threshold is on the ``above`` side.
+    """
+
+    threshold: float = 0.5
+    above: str = "Above threshold"
+    below: str = "Below threshold"
+
+    def side(self, score: float) -> Side:
+        """The side of the threshold ``score`` falls on (equal counts as above)."""
+        return "above" if score >= self.threshold else "below"
+
+    def verdict(self, score: float) -> str:
+        """The verdict words for ``score``."""
+        return self.above if self.side(score) == "above" else self.below
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated bundle spec. Build one with :func:`parse_spec` or :meth:`Spec.default`."""
+
+    name: str = "Model"
+    task: Literal["binary"] = "binary"
+    model: str = "model.txt"
+    decisions: str = "decisions.parquet"
+    reference: str | None = None
+    current: str | None = None
+    id_column: str = "id"
+    outcome_column: str | None = None
+    score_label: str = "score"
+    favorable: Side = "below"
+    decision: DecisionRule = field(default_factory=DecisionRule)
+    recourse: bool = False
+    recourse_off_reason: str = ""
+    features: dict[str, FeatureSpec] = field(default_factory=dict)
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def adverse(self) -> Side:
+        """The side of the threshold that is bad for the person."""
+        return "above" if self.favorable == "below" else "below"
+
+    def feature(self, name: str) -> FeatureSpec:
+        """The spec of feature ``name``; an unlisted feature gets its name as label."""
+        return self.features.get(name) or FeatureSpec(name=name, label=name)
+
+    def label(self, name: str) -> str:
+        """The human label of a feature or column, falling back to its name."""
+        if name in self.features:
+            return self.features[name].label
+        if name in self.columns:
+            return self.columns[name].label
+        return name
+
+    @property
+    def sensitive_columns(self) -> tuple[str, ...]:
+        """Names of the columns marked sensitive."""
+        return tuple(c.name for c in self.columns.values() if c.sensitive)
+
+    def with_features(self, names: list[str]) -> Spec:
+        """A copy listing every model input, adding default entries for unlisted ones."""
+        features = {n: self.feature(n) for n in names}
+        return replace(self, features=features)
+
+    def canonical_json(self) -> str:
+        """A canonical text of the spec, for fingerprints: sorted keys, no whitespace."""
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), default=str)
+
+    @classmethod
+    def default(cls, **overrides: Any) -> Spec:
+        """The documented defaults for a bundle built without a spec."""
+        return cls(**overrides)
+
+
+_TOP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "schema_version": int,
+    "name": str,
+    "task": str,
+    "model": str,
+    "decisions": str,
+    "reference": str,
+    "current": str,
+    "id_column": str,
+    "outcome_column": str,
+    "score_label": str,
+    "favorable": str,
+    "decision": dict,
+    "recourse": bool,
+    "recourse_off_reason": str,
+    "features": dict,
+    "columns": dict,
+}
+_DECISION_KEYS: dict[str, type | tuple[type, ...]] = {
+    "threshold": (int, float),
+    "above": str,
+    "below": str,
+}
+_FEATURE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "label": str,
+    "unit": str,
+    "description": str,
+    "decimals": int,
+    "actionable": bool,
+    "change": str,
+    "expected_effect": str,
+    "reason": str,
+    "reason_favorable": str,
+}
+_COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {
+    "label": str,
+    "unit": str,
+    "description": str,
+    "sensitive": bool,
+}
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _check_table(
+    table: Mapping[str, Any], allowed: Mapping[str, type | tuple[type, ...]], where: str, source: str
+) -> None:
+    """Refuse unknown keys (with a suggestion) and values of the wrong type."""
+    for key, value in table.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(key, list(allowed), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SpecError(
+                f"{source}: unknown key {key!r} in {where}{hint} Expected one of: {', '.join(sorted(allowed))}."
+            )
+        kind = allowed[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; never accept true/false where a number is meant
+        wrong_bool = isinstance(value, bool) and bool not in kinds
+        if wrong_bool or not isinstance(value, kinds):
+            raise SpecError(
+                f"{source}: {where}.{key} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
+            )
+
+
+def _choice(value: str, choices: tuple[str, ...], field_name: str, source: str) -> str:
+    if value not in choices:
+        raise SpecError(f"{source}: {field_name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value
+
+
+def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
+    """Validate a spec mapping (the parsed ``bundle.toml``) and return a :class:`Spec`.
+
+    ``source`` names the file in error messages.
+
+    Examples
+    --------
+    >>> spec = parse_spec({"id_column": "id", "decision": {"threshold": 0.3}})
+    >>> spec.decision.verdict(0.3)
+    'Above threshold'
+    """
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"{source}: the spec must be a table of keys, got {type(raw).__name__}.")
+    _check_table(raw, _TOP_KEYS, "the top level", source)
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise SpecError(f"{source}: schema_version {version} is not supported; this library reads version 1.")
+    task = raw.get("task", "binary")
+    if task != "binary":
+        raise SpecError(
+            f"{source}: task {task!r} is not supported yet; only 'binary' classification is explained for now."
+        )
+    favorable = _choice(raw.get("favorable", "below"), _SIDES, "favorable", source)
+
+    decision_raw = raw.get("decision", {})
+    _check_table(decision_raw, _DECISION_KEYS, "[decision]", source)
+    threshold = float(decision_raw.get("threshold", 0.5))
+    if not (0.0 < threshold < 1.0) or math.isnan(threshold):
+        raise SpecError(f"{source}: decision.threshold must lie strictly between 0 and 1; got {threshold!r}.")
+    rule = DecisionRule(
+        threshold=threshold,
+        above=decision_raw.get("above", "Above threshold"),
+        below=decision_raw.get("below", "Below threshold"),
+    )
+
+    features: dict[str, FeatureSpec] = {}
+    for name, table in raw.get("features", {}).items():
+        where = f"[features.{name}]"
+        if not isinstance(table, Mapping):
+            raise SpecError(f"{source}: {where} must be a table, got {type(table).__name__}.")
+        _check_table(table, _FEATURE_KEYS, where, source)
+        change = _choice(table.get("change", "any"), _CHANGES, f"{where}.change", source)
+        effect = table.get("expected_effect")
+        if effect is not None:
+            _choice(effect, _EFFECTS, f"{where}.expected_effect", source)
+        decimals = table.get("decimals")
+        if decimals is not None and not 0 <= decimals <= 10:
+            raise SpecError(f"{source}: {where}.decimals must be between 0 and 10; got {decimals}.")
+        features[name] = FeatureSpec(
+            name=name,
+            label=table.get("label", name),
+            unit=table.get("unit", ""),
+            description=table.get("description", ""),
+            decimals=decimals,
+            actionable=table.get("actionable", False),
+            change=cast(Change, change),
+            expected_effect=cast("Effect | None", effect),
+            reason=table.get("reason", ""),
+            reason_favorable=table.get("reason_favorable", ""),
+        )
+
+    columns: dict[str, ColumnSpec] = {}
+    for name, table in raw.get("columns", {}).items():
+        where = f"[columns.{name}]"
+        if not isinstance(table, Mapping):
+            raise SpecError(f"{source}: {where} must be a table, got {type(table).__name__}.")
+        _check_table(table, _COLUMN_KEYS, where, source)
+        if name in features:
+            raise SpecError(f"{source}: {name!r} is listed both under [features] and [columns]; keep one.")
+        columns[name] = ColumnSpec(
+            name=name,
+            label=table.get("label", name),
+            unit=table.get("unit", ""),
+            description=table.get("description", ""),
+            sensitive=table.get("sensitive", False),
+        )
+
+    for name in features:
+        if name in columns and columns[name].sensitive:  # pragma: no cover - refused above
+            raise SpecError(f"{source}: sensitive column {name!r} cannot be a model input.")
+
+    return Spec(
+        name=raw.get("name", "Model"),
+        task="binary",
+        model=raw.get("model", "model.txt"),
+        decisions=raw.get("decisions", "decisions.parquet"),
+        reference=raw.get("reference"),
+        current=raw.get("current"),
+        id_column=raw.get("id_column", "id"),
+        outcome_column=raw.get("outcome_column"),
+        score_label=raw.get("score_label", "score"),
+        favorable=cast(Side, favorable),
+        decision=rule,
+        recourse=raw.get("recourse", False),
+        recourse_off_reason=raw.get("recourse_off_reason", ""),
+        features=features,
+        columns=columns,
+        schema_version=SCHEMA_VERSION,
+    )
+
+
+def spec_to_toml(spec: Spec) -> str:
+    """Write a spec as ``bundle.toml`` text (the inverse of :func:`parse_spec`)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        return json.dumps(str(v), ensure_ascii=False)
+
+    def key(k: str) -> str:
+        bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
+        return k if bare else json.dumps(k, ensure_ascii=False)
+
+    lines = [f"schema_version = {spec.schema_version}"]
+    top = {
+        "name": spec.name,
+        "task": spec.task,
+        "model": spec.model,
+        "decisions": spec.decisions,
+        "reference": spec.reference,
+        "current": spec.current,
+        "id_column": spec.id_column,
+        "outcome_column": spec.outcome_column,
+        "score_label": spec.score_label,
+        "favorable": spec.favorable,
+        "recourse": spec.recourse,
+        "recourse_off_reason": spec.recourse_off_reason or None,
+    }
+    lines += [f"{k} = {value(v)}" for k, v in top.items() if v is not None]
+    d = spec.decision
+    lines.append(f"decision = {{ threshold = {d.threshold!r}, above = {value(d.above)}, below = {value(d.below)} }}")
+    for f in spec.features.values():
+        lines.append(f"\n[features.{key(f.name)}]")
+        for k, v in asdict(f).items():
+            if k != "name" and v not in (None, "") and not (k == "change" and v == "any"):
+                if k == "actionable" and not v:
+                    continue
+                lines.append(f"{k} = {value(v)}")
+    for c in spec.columns.values():
+        lines.append(f"\n[columns.{key(c.name)}]")
+        for k, v in asdict(c).items():
+            if k != "name" and v not in (None, "", False):
+                lines.append(f"{k} = {value(v)}")
+    return "\n".join(lines) + "\n"

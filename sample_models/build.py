@@ -1,0 +1,87 @@
+"""Build the sample bundles: generate, train, write atomically, skip what is up to date."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from explain.bundle import write_bundle
+from explain.spec import parse_spec
+from sample_models import churn, fraud, loan
+from sample_models._common import Size, default_samples_dir
+
+#: The samples in the order the dashboard offers them; the first is the default bundle.
+REGISTRY: dict[str, ModuleType] = {"loan": loan, "churn": churn, "fraud": fraud}
+#: Bump when a generator or its training changes, so old builds are rebuilt.
+GENERATOR_VERSION = 1
+STAMP = "sample.json"
+
+Progress = Callable[[float, str], None]
+
+
+def _stamp(size: Size, seed: int) -> dict[str, object]:
+    return {"generator_version": GENERATOR_VERSION, "size": size, "seed": seed}
+
+
+def is_built(path: Path, size: Size = "full", seed: int = 0) -> bool:
+    """Whether ``path`` holds a complete bundle built with this size, seed and generator."""
+    stamp = path / STAMP
+    try:
+        return bool(json.loads(stamp.read_text()) == _stamp(size, seed))
+    except (OSError, ValueError):
+        return False
+
+
+def build_sample(name: str, out_dir: Path, *, size: Size = "full", seed: int = 0, force: bool = False) -> Path:
+    """Build one sample bundle into ``out_dir/name`` (atomically); skip it when up to date."""
+    module = REGISTRY[name]
+    target = Path(out_dir) / name
+    if is_built(target, size, seed) and not force:
+        return target
+    data = module.make_data(size, seed)
+    model = module.train(data, size, seed)
+    spec = parse_spec(module.SPEC, source=f"sample_models/{name}.py")
+    stale = target.exists()
+    write_bundle(
+        target,
+        spec=spec,
+        model=model,
+        decisions=data.decisions,
+        reference=data.reference,
+        current=data.current,
+        overwrite=stale,
+    )
+    stamp = target / STAMP
+    if not stamp.exists() or stale:
+        tmp = target / f".{STAMP}.tmp"
+        tmp.write_text(json.dumps(_stamp(size, seed)))
+        tmp.replace(stamp)
+    return target
+
+
+def build_all(
+    out_dir: Path | None = None,
+    *,
+    size: Size = "full",
+    seed: int = 0,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Build every sample that is missing or out of date; return their paths in registry order."""
+    out = Path(out_dir) if out_dir is not None else default_samples_dir()
+    paths = []
+    for i, name in enumerate(REGISTRY):
+        if progress is not None:
+            progress(i / len(REGISTRY), f"Building the {name} sample ({i + 1} of {len(REGISTRY)})…")
+        paths.append(build_sample(name, out, size=size, seed=seed, force=force))
+    if progress is not None:
+        progress(1.0, "Samples ready")
+    return paths
+
+
+def sample_paths(out_dir: Path | None = None) -> list[Path]:
+    """Where each registered sample lives (built or not), in registry order."""
+    out = Path(out_dir) if out_dir is not None else default_samples_dir()
+    return [out / name for name in REGISTRY]
