@@ -51,7 +51,9 @@ class ShapResult:
 
     def to_frame(self) -> pd.DataFrame:
         """A new DataFrame: one row per id, one column per feature."""
-        return pd.DataFrame(self.values.copy(), index=pd.Index(list(self.ids), name="id"), columns=list(self.feature_names))
+        return pd.DataFrame(
+            self.values.copy(), index=pd.Index(list(self.ids), name="id"), columns=list(self.feature_names)
+        )
 
     def probability_view(self) -> np.ndarray:
         """Contributions rescaled to probability points (see :func:`probability_view`)."""
@@ -110,15 +112,11 @@ def _explainer(adapter: ModelAdapter, kind: str, make: Any) -> Any:
 
 
 def _lightgbm_contributions(adapter: ModelAdapter, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
-    contrib = np.asarray(
-        adapter.estimator.predict(x, pred_contrib=True, num_threads=LIGHTGBM_THREADS), dtype=float
-    )
+    contrib = np.asarray(adapter.estimator.predict(x, pred_contrib=True, num_threads=LIGHTGBM_THREADS), dtype=float)
     return contrib[:, :-1], contrib[:, -1], "LightGBM TreeSHAP (exact, path-dependent)"
 
 
-def _sklearn_contributions(
-    bundle: Bundle, x: pd.DataFrame, random_state: int
-) -> tuple[np.ndarray, np.ndarray, str]:
+def _sklearn_contributions(bundle: Bundle, x: pd.DataFrame, random_state: int) -> tuple[np.ndarray, np.ndarray, str]:
     import shap
     from sklearn.pipeline import Pipeline
 
@@ -127,16 +125,15 @@ def _sklearn_contributions(
     inputs = list(adapter.feature_names)
     if adapter.family == "sklearn-other":
         background = _background(bundle, random_state)
-        dtypes = background.dtypes
+        codes = _CategoryCodes(pd.concat([background, x]))
 
         def f(arr: np.ndarray) -> np.ndarray:
-            frame = pd.DataFrame(arr, columns=inputs).astype(dtypes.to_dict())
-            return logit(model.predict_proba(frame)[:, 1])
+            return logit(model.predict_proba(codes.decode(arr))[:, 1])
 
-        masker = shap.maskers.Independent(background.to_numpy(dtype=object), max_samples=len(background))
+        masker = shap.maskers.Independent(codes.encode(background), max_samples=len(background))
         explainer = shap.PermutationExplainer(f, masker, seed=random_state)
         with adapter.lock:  # the explainer and the masker keep per-call state
-            exp = explainer(x.to_numpy(dtype=object), max_evals=2 * len(inputs) + 1, silent=True)
+            exp = explainer(codes.encode(x), max_evals=2 * len(inputs) + 1, silent=True)
         values = np.asarray(exp.values, dtype=float)
         base = np.broadcast_to(np.asarray(exp.base_values, dtype=float).ravel(), (len(x),)).copy()
         return values, base, f"shap PermutationExplainer on logit(predict_proba), background {len(background)} rows"
@@ -172,6 +169,37 @@ def _sklearn_contributions(
     else:
         values = sv
     return values, np.full(len(x), base_value), name
+
+
+class _CategoryCodes:
+    """Numbers for shap's maskers: text columns become category codes and back again."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.columns = list(frame.columns)
+        self.dtypes = frame.dtypes.to_dict()
+        self.levels = {
+            c: pd.Index(frame[c].dropna().astype(str).unique())
+            for c in self.columns
+            if not pd.api.types.is_numeric_dtype(frame[c])
+        }
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        out = np.empty(frame.shape, dtype=float)
+        for j, c in enumerate(self.columns):
+            if c in self.levels:
+                codes = self.levels[c].get_indexer(frame[c].astype(str))
+                out[:, j] = np.where(frame[c].isna(), np.nan, codes)
+            else:
+                out[:, j] = frame[c].to_numpy(dtype=float)
+        return out
+
+    def decode(self, arr: np.ndarray) -> pd.DataFrame:
+        frame = pd.DataFrame(arr, columns=self.columns)
+        for c, levels in self.levels.items():
+            col = frame[c]
+            values = np.asarray(levels, dtype=object)[np.nan_to_num(col, nan=0).astype(int)]
+            frame[c] = pd.Series(values, dtype=object).where(col.notna().to_numpy(), np.nan)
+        return frame
 
 
 def _dense(matrix: Any) -> np.ndarray:

@@ -137,15 +137,13 @@ class Bundle:
         if id_column is None:
             id_column = base.id_column if spec is not None and base.id_column in decisions.columns else "id"
             if id_column not in decisions.columns:
-                frames = {
-                    k: None if v is None else v.rename_axis(id_column).reset_index() for k, v in frames.items()
-                }
+                frames = {k: None if v is None else v.rename_axis(id_column).reset_index() for k, v in frames.items()}
         base = replace(base, id_column=id_column, outcome_column=outcome_column or base.outcome_column)
         adapter = adapt_estimator(model)
         problems: list[ExplainError] = []
         full_spec = _check_spec_against_model(base, adapter, "spec", problems)
         tables = {
-            k: None if v is None else _normalize_table(v, full_spec, adapter, k, problems) for k, v in frames.items()
+            k: None if v is None else _normalize_table(v, full_spec, adapter, k, problems, k) for k, v in frames.items()
         }
         if problems:
             raise problems[0]
@@ -175,9 +173,7 @@ def slugify(text: str) -> str:
     return slug[:40] or "bundle"
 
 
-def _check_spec_against_model(
-    spec: Spec, adapter: ModelAdapter, source: str, problems: list[ExplainError]
-) -> Spec:
+def _check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, problems: list[ExplainError]) -> Spec:
     """Refuse spec features that are not model inputs; add default entries for unlisted inputs."""
     inputs = set(adapter.feature_names)
     for name in spec.features:
@@ -197,7 +193,12 @@ def _check_spec_against_model(
 
 
 def _normalize_table(
-    frame: pd.DataFrame, spec: Spec, adapter: ModelAdapter, where: str, problems: list[ExplainError]
+    frame: pd.DataFrame,
+    spec: Spec,
+    adapter: ModelAdapter,
+    where: str,
+    problems: list[ExplainError],
+    table: str,
 ) -> pd.DataFrame | None:
     """Check a table against spec and model; return a copy indexed by string ids."""
     before = len(problems)
@@ -229,7 +230,7 @@ def _normalize_table(
             )
         )
     for name in spec.columns:
-        if name not in frame.columns and where == "decisions":
+        if name not in frame.columns and table == "decisions":
             problems.append(
                 BundleError(f"{where}: the spec lists [columns.{name}] but the data has no column {name!r}.")
             )
@@ -342,7 +343,9 @@ def _load(path: Path, problems: list[ExplainError]) -> Bundle | None:
         return None
     full_spec = _check_spec_against_model(spec, adapter, str(spec_path), problems)
     tables = {
-        name: None if frame is None else _normalize_table(frame, full_spec, adapter, str(path / getattr(spec, name)), problems)
+        name: None
+        if frame is None
+        else _normalize_table(frame, full_spec, adapter, str(path / getattr(spec, name)), problems, name)
         for name, frame in frames.items()
     }
     if problems or tables["decisions"] is None:

@@ -198,8 +198,14 @@ def _check_table(
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if wrong_bool or not isinstance(value, kinds):
             raise SpecError(
-                f"{source}: {where}.{key} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
+                f"{source}: {_dotted(where, key)} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
             )
+
+
+def _dotted(where: str, key: str) -> str:
+    """The dotted path of a field: ``decision.threshold``, ``features.x.change``, ``recourse``."""
+    table = where.strip("[]")
+    return key if table == "the top level" else f"{table}.{key}"
 
 
 def _choice(value: str, choices: tuple[str, ...], field_name: str, source: str) -> str:
@@ -249,13 +255,13 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
         if not isinstance(table, Mapping):
             raise SpecError(f"{source}: {where} must be a table, got {type(table).__name__}.")
         _check_table(table, _FEATURE_KEYS, where, source)
-        change = _choice(table.get("change", "any"), _CHANGES, f"{where}.change", source)
+        change = _choice(table.get("change", "any"), _CHANGES, _dotted(where, "change"), source)
         effect = table.get("expected_effect")
         if effect is not None:
-            _choice(effect, _EFFECTS, f"{where}.expected_effect", source)
+            _choice(effect, _EFFECTS, _dotted(where, "expected_effect"), source)
         decimals = table.get("decimals")
         if decimals is not None and not 0 <= decimals <= 10:
-            raise SpecError(f"{source}: {where}.decimals must be between 0 and 10; got {decimals}.")
+            raise SpecError(f"{source}: {_dotted(where, 'decimals')} must be between 0 and 10; got {decimals}.")
         features[name] = FeatureSpec(
             name=name,
             label=table.get("label", name),

@@ -1,0 +1,45 @@
+"""Shared fixtures: the three samples at test size, built once per session in a temporary
+directory (never the default samples location)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from explain import Bundle, load_bundle
+from sample_models import REGISTRY, build_all
+
+SAMPLE_NAMES = list(REGISTRY)
+
+
+@pytest.fixture(scope="session")
+def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("samples")
+    build_all(out, size="test", seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundles(samples_dir: Path) -> dict[str, Bundle]:
+    return {name: load_bundle(samples_dir / name) for name in SAMPLE_NAMES}
+
+
+@pytest.fixture(scope="session")
+def loan(bundles: dict[str, Bundle]) -> Bundle:
+    return bundles["loan"]
+
+
+@pytest.fixture(scope="session")
+def churn(bundles: dict[str, Bundle]) -> Bundle:
+    return bundles["churn"]
+
+
+@pytest.fixture(scope="session")
+def fraud(bundles: dict[str, Bundle]) -> Bundle:
+    return bundles["fraud"]
+
+
+@pytest.fixture(params=SAMPLE_NAMES)
+def sample(request: pytest.FixtureRequest, bundles: dict[str, Bundle]) -> Bundle:
+    return bundles[request.param]
