@@ -4,8 +4,6 @@ mutated."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from dashboard.registry import BundleEntry, bundle_entries
@@ -40,7 +38,10 @@ def samples_built() -> bool:
     if all(is_built(p) for p in sample_paths()):
         return True
     bar = st.progress(0.0, text="First start: building the sample models…")
-    progress: Callable[[float, str], None] = lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m)  # noqa: E731
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
     build_all(progress=progress)
     bar.empty()
     return True

@@ -1,0 +1,156 @@
+"""The ``explain`` command: show a decision, importance, validate a bundle, export reasons."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from explain.bundle import Bundle, check_bundle, load_bundle
+from explain.csv_safety import safe_csv
+from explain.decision import explain_decision, explain_decisions
+from explain.errors import ExplainError
+from explain.formatting import format_percent
+from explain.importance import ImportanceResult, permutation_importance, shap_importance
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr."""
+
+    def __init__(self, title: str, width: int = 30) -> None:
+        self.title, self.width = title, width
+
+    def __call__(self, fraction: float, message: str) -> None:
+        filled = round(self.width * fraction)
+        bar = "#" * filled + "-" * (self.width - filled)
+        sys.stderr.write(f"\r{self.title} [{bar}] {100 * fraction:3.0f}% {message[:50]:<50}")
+        if fraction >= 1.0:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _show(bundle: Bundle, decision_id: str, table: str) -> None:
+    result = explain_decision(bundle, decision_id, data=table)
+    print(f"{bundle.name} · decision {result.id}")
+    print(result.prediction.headline)
+    print()
+    print(result.summary)
+    print()
+    print("Reasons:")
+    for i, reason in enumerate(result.reasons, 1):
+        print(f"  {i}. {reason.text}")
+    if not result.reasons:
+        print("  none stands out")
+    print()
+    print("Warnings:" if result.warnings else "Warnings: none")
+    for warning in result.warnings:
+        print(f"  - {warning}")
+    print()
+    print(f"Model baseline {format_percent(result.base.probability)}", end="")
+    if result.base.observed_rate is not None:
+        print(f"; {result.base.observed_note}: {format_percent(result.base.observed_rate)}", end="")
+    print()
+    print(result.audit.text())
+
+
+def _print_importance(result: ImportanceResult) -> None:
+    frame = result.to_frame()
+    title = result.method if result.scoring is None else f"{result.method} (drop in {result.scoring_name})"
+    print(f"{title} on {result.n_rows:,} {result.data} rows, 95% interval from {result.n_bootstrap} resamples")
+    width = max(len(lbl) for lbl in frame["label"])
+    for row in frame.itertuples():
+        print(f"  {row.rank:>2}. {row.label:<{width}}  {row.importance:9.4f}  [{row.low:8.4f}, {row.high:8.4f}]")
+
+
+def _importance(bundle: Bundle, args: argparse.Namespace) -> None:
+    perm = permutation_importance(
+        bundle,
+        n_repeats=args.repeats,
+        max_rows=args.max_rows,
+        random_state=args.seed,
+        progress=ProgressBar("permutation"),
+    )
+    shap = shap_importance(bundle, random_state=args.seed, progress=ProgressBar("SHAP       "))
+    _print_importance(perm)
+    print()
+    _print_importance(shap)
+
+
+def reasons_table(bundle: Bundle, *, adverse_only: bool = True, table: str = "decisions") -> pd.DataFrame:
+    """One row per reason of each (adverse) decision: id, score, verdict, rank, reason, value, percentile."""
+    frame = bundle.table(table)
+    scores = bundle.model.predict_score(frame)
+    side_adverse = bundle.spec.adverse
+    threshold = bundle.spec.decision.threshold
+    adverse = scores >= threshold if side_adverse == "above" else scores < threshold
+    ids = list(frame.index[adverse] if adverse_only else frame.index)
+    rows = []
+    for start in range(0, len(ids), 2_000):
+        for result in explain_decisions(bundle, ids[start : start + 2_000], data=table):
+            for rank, reason in enumerate(result.reasons, 1):
+                rows.append(
+                    {
+                        "id": result.id,
+                        "score": result.prediction.score,
+                        "verdict": result.prediction.verdict,
+                        "rank": rank,
+                        "reason": reason.statement,
+                        "feature": reason.label,
+                        "value": reason.value_text,
+                        "percentile": reason.percentile_text,
+                        "contribution_points": 100 * reason.contribution,
+                    }
+                )
+    columns = ["id", "score", "verdict", "rank", "reason", "feature", "value", "percentile", "contribution_points"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="explain", description="Explain the decisions of a model bundle.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    show = sub.add_parser("show", help="the verdict, summary, reasons and warnings of one decision")
+    show.add_argument("bundle", type=Path)
+    show.add_argument("decision_id")
+    show.add_argument("--table", choices=["decisions", "reference", "current"], default="decisions")
+    imp = sub.add_parser("importance", help="permutation and mean |SHAP| importance with intervals")
+    imp.add_argument("bundle", type=Path)
+    imp.add_argument("--repeats", type=int, default=5)
+    imp.add_argument("--max-rows", type=int, default=20_000)
+    imp.add_argument("--seed", type=int, default=0)
+    val = sub.add_parser("validate", help="every problem the app would report, or ok")
+    val.add_argument("bundle", type=Path)
+    rea = sub.add_parser("reasons", help="export the reasons of every (adverse) decision as CSV")
+    rea.add_argument("bundle", type=Path)
+    rea.add_argument("--adverse", action="store_true", help="only adverse decisions")
+    rea.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        problems = check_bundle(args.bundle)
+        if not problems:
+            print("ok")
+            return 0
+        for problem in problems:
+            print(f"- {problem}")
+        return 1
+    try:
+        bundle = load_bundle(args.bundle)
+        if args.command == "show":
+            _show(bundle, args.decision_id, args.table)
+        elif args.command == "importance":
+            _importance(bundle, args)
+        elif args.command == "reasons":
+            table = reasons_table(bundle, adverse_only=args.adverse)
+            args.out.write_text(safe_csv(table), encoding="utf-8")
+            print(f"wrote {len(table):,} reasons for {table['id'].nunique():,} decisions to {args.out}")
+    except ExplainError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
