@@ -40,7 +40,7 @@ class FeatureProfile:
             return self.frequencies.get(str(value), 0.0)
         if len(self.sorted_values) == 0:
             return float("nan")
-        position = np.searchsorted(self.sorted_values, np.float64(float(value)), side="right")  # type: ignore[arg-type]
+        position = np.searchsorted(self.sorted_values, np.float64(float(value)), side="right")  # type: ignore[call-overload,arg-type,unused-ignore]
         return float(position) / len(self.sorted_values)
 
 
