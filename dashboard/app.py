@@ -1,25 +1,48 @@
-"""Entry point: ``streamlit run dashboard/app.py [-- --bundle PATH ...]``."""
+"""Entry point: ``streamlit run dashboard/app.py [-- --bundle PATH ...]``.
+
+Page config, the first-start sample build, the bundle picker, the URL, then navigation.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, state
 from dashboard.text import md
-from explain import ExplainError, shap_values
+from explain import ExplainError
 
-st.set_page_config(page_title="Explain decisions", layout="wide")
+UNEXPECTED = (
+    "Something went wrong while drawing this page. Your selection is kept; try another decision or "
+    "reload the page. The details were written to the server log."
+)
+
+st.set_page_config(page_title="Explain decisions", page_icon=":material/search:", layout="wide")
 cache.samples_built()
-keys = [e.key for e in cache.entries()]
-key = st.sidebar.selectbox("Model", keys)
+entries = cache.entries()
+keys = [e.key for e in entries]
+location = state.sync_location(keys)
+
+with st.sidebar:
+    if keys:
+        st.selectbox(
+            "Model",
+            keys,
+            index=keys.index(location.bundle) if location.bundle in keys else 0,
+            key="bundle_picker",
+            on_change=lambda: state.set_bundle(st.session_state["bundle_picker"]),
+        )
+
+decisions_page = st.Page("views/decisions.py", title="Decisions", icon=":material/table_rows:", default=True)
+decision_page = st.Page("views/decision.py", title="Decision", icon=":material/search:", url_path="decision")
+page = st.navigation({"Business": [decisions_page, decision_page]})
+if location.from_link and location.decision and page.url_path == "":
+    st.switch_page(decision_page)  # a shared link at the root opens its decision
 try:
-    bundle = cache.bundle(key)
+    page.run()
 except ExplainError as err:
     st.error(md(str(err)))
-    st.stop()
-st.title(md(bundle.name))
-decision = st.selectbox("Decision", list(bundle.decisions.index[:500]))
-result = shap_values(bundle, [decision])
-frame = result.to_frame().T.rename(columns={decision: "contribution"})
-frame.insert(0, "feature", [bundle.spec.label(f) for f in frame.index])
-st.dataframe(frame, hide_index=True)
+except Exception:  # never a traceback in the browser; the log keeps it
+    logging.getLogger("dashboard").exception("page %s failed", page.title)
+    st.error(UNEXPECTED)

@@ -1,13 +1,17 @@
 """The only module with Streamlit caches. Cached functions take string keys and primitive
 options, never DataFrames or models; cached objects are shared between sessions and never
-mutated."""
+mutated. Bundles are cached by URL key; results by the bundle's fingerprint, so a changed
+bundle never serves a stale result."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, load_bundle
+from explain.browse import decision_scores
+from explain.decision import DecisionResult, explain_decision
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,18 +34,30 @@ def bundle(key: str) -> Bundle:
     return load_bundle(found.path)
 
 
+@st.cache_resource(show_spinner="Scoring the decisions…", max_entries=16)
+def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
+    """Scores of every row of a table; read-only (never mutate the returned array)."""
+    values = decision_scores(bundle(key), table)  # type: ignore[arg-type]
+    values.setflags(write=False)
+    return values
+
+
+@st.cache_data(show_spinner=False, max_entries=2_000)
+def decision(key: str, fingerprint: str, decision_id: str, table: str) -> DecisionResult:
+    """One explained decision (raises ExplainError for unknown ids)."""
+    return explain_decision(bundle(key), decision_id, data=table)
+
+
 @st.cache_resource(show_spinner=False)
 def samples_built() -> bool:
     """Build missing sample bundles once per server process, with a progress bar."""
-    from sample_models import build_all, is_built, sample_paths
+    from sample_models import build_missing
 
-    if all(is_built(p) for p in sample_paths()):
-        return True
-    bar = st.progress(0.0, text="First start: building the sample models…")
+    bar = st.empty()
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-    build_all(progress=progress)
+    build_missing(progress=progress)
     bar.empty()
     return True

@@ -3,8 +3,9 @@
 Labels, units, descriptions, category values and ids come from a user's files. Streamlit
 renders Markdown (links, images) in most text it shows, and plotly renders a few HTML tags
 in chart text, so such text goes through :func:`md` (for Markdown contexts) or :func:`plain`
-(for plotly labels) before it reaches the page. Tables (``st.dataframe``) show cell text as
-it is and need neither.
+(for plotly labels) before it reaches the page. Tables (``st.dataframe``) and the options of
+``st.selectbox`` and ``st.multiselect`` show text as it is and need neither (escaping them
+would show the backslashes); widget labels, captions, headings and alerts need :func:`md`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+# The Markdown renderer turns "http://…", "www.…" and "a@b.c" in plain text into links even
+# when every bracket is escaped; an invisible word joiner (U+2060) breaks those patterns.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(?=\\:/)|(?<=www)(?=\\\.)|(?=@)")
 
 
 def md(text: object) -> str:
     """Escape text for any Streamlit element that renders Markdown, so it shows literally."""
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
     return escaped.replace("\n", " ")
 
 

@@ -5,6 +5,16 @@ what its generator planted (drivers, a weak driver, noise, a drift, a group gap)
 """
 
 from sample_models._common import GroundTruth, default_samples_dir
-from sample_models.build import REGISTRY, build_all, build_sample, is_built, sample_paths
+from sample_models.build import REGISTRY, build_all, build_missing, build_sample, is_built, needs_build, sample_paths
 
-__all__ = ["REGISTRY", "GroundTruth", "build_all", "build_sample", "default_samples_dir", "is_built", "sample_paths"]
+__all__ = [
+    "REGISTRY",
+    "GroundTruth",
+    "build_all",
+    "build_missing",
+    "build_sample",
+    "default_samples_dir",
+    "is_built",
+    "needs_build",
+    "sample_paths",
+]

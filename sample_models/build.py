@@ -34,6 +34,28 @@ def is_built(path: Path, size: Size = "full", seed: int = 0) -> bool:
         return False
 
 
+def needs_build(path: Path) -> bool:
+    """Whether a sample directory is missing or was built by an older generator (any size)."""
+    try:
+        stamp = json.loads((path / STAMP).read_text())
+    except (OSError, ValueError):
+        return True
+    return bool(stamp.get("generator_version") != GENERATOR_VERSION)
+
+
+def build_missing(out_dir: Path | None = None, *, progress: Progress | None = None) -> list[Path]:
+    """Build (full size) only the samples that are missing or stale; keep any others as they are."""
+    paths = sample_paths(out_dir)
+    todo = [(name, path) for name, path in zip(REGISTRY, paths, strict=True) if needs_build(path)]
+    for i, (name, path) in enumerate(todo):
+        if progress is not None:
+            progress(i / len(todo), f"First start: building the {name} sample ({i + 1} of {len(todo)})…")
+        build_sample(name, path.parent, force=True)
+    if progress is not None and todo:
+        progress(1.0, "Samples ready")
+    return paths
+
+
 def build_sample(name: str, out_dir: Path, *, size: Size = "full", seed: int = 0, force: bool = False) -> Path:
     """Build one sample bundle into ``out_dir/name`` (atomically); skip it when up to date."""
     module = REGISTRY[name]

@@ -43,3 +43,10 @@ def fraud(bundles: dict[str, Bundle]) -> Bundle:
 @pytest.fixture(params=SAMPLE_NAMES)
 def sample(request: pytest.FixtureRequest, bundles: dict[str, Bundle]) -> Bundle:
     return bundles[request.param]
+
+
+@pytest.fixture(scope="session")
+def hostile_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    from tests.hostile import build_hostile_bundle
+
+    return load_bundle(build_hostile_bundle(tmp_path_factory.mktemp("hostile-lib") / "hostile"))

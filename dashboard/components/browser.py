@@ -1,0 +1,139 @@
+"""The decisions browser: filters, sorting and one page of the table, all on the server."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, state
+from dashboard.text import md
+from explain import Bundle
+from explain.browse import PAGE_SIZE, ColumnFilter, DecisionQuery, query_decisions
+
+OUTCOME_WORDS = {"positive": "Happened", "negative": "Did not happen", "unknown": "Not known yet"}
+
+
+def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFilter | None:
+    spec = bundle.spec
+    columns = list(bundle.features) + [c for c in spec.columns if c in frame.columns]
+    choice = st.selectbox(
+        "Filter on a feature or column",
+        [None, *columns],
+        format_func=lambda c: "— none —" if c is None else spec.label(c),
+        key=f"{prefix}_column",
+    )
+    if choice is None:
+        return None
+    col = frame[choice]
+    include_missing = False
+    if bool(col.isna().any()):
+        include_missing = st.checkbox("Include rows where it is not provided", key=f"{prefix}_missing")
+    if isinstance(col.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(col):
+        options = sorted(col.dropna().astype(str).unique().tolist())
+        picked = st.multiselect("Values", options, default=options, key=f"{prefix}_values_{choice}")
+        return ColumnFilter(choice, categories=tuple(picked), include_missing=include_missing)
+    values = col.dropna().to_numpy(dtype=float)
+    if len(values) == 0:
+        return None
+    low, high = float(np.min(values)), float(np.max(values))
+    if low == high:
+        return ColumnFilter(choice, low=low, high=high, include_missing=include_missing)
+    picked_range = st.slider("Range", low, high, (low, high), key=f"{prefix}_range_{choice}")
+    return ColumnFilter(choice, low=picked_range[0], high=picked_range[1], include_missing=include_missing)
+
+
+def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> None:
+    """Filters and a page of decisions; selecting a row opens it (switching to ``on_open``)."""
+    spec = bundle.spec
+    frame = bundle.decisions
+    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
+    prefix = f"browse_{key}"
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([2, 3, 2])
+        verdict_options = [spec.decision.above, spec.decision.below]
+        verdicts = c1.multiselect("Verdict", verdict_options, default=verdict_options, key=f"{prefix}_verdict")
+        score_range = c2.slider(
+            md(f"{spec.score_label.capitalize()} (%)"), 0.0, 100.0, (0.0, 100.0), step=0.5, key=f"{prefix}_score"
+        )
+        outcome_keys = list(OUTCOME_WORDS)
+        outcomes = c3.multiselect(
+            "Outcome",
+            outcome_keys,
+            default=outcome_keys,
+            format_func=OUTCOME_WORDS.__getitem__,
+            key=f"{prefix}_outcome",
+        )
+        c4, c5, c6 = st.columns([2, 3, 2])
+        search = c4.text_input("Search by id", key=f"{prefix}_search", max_chars=state.MAX_ID_LENGTH)
+        with c5:
+            column_filter = _column_filter(bundle, frame, prefix)
+        sort_options = ["score", "id", *bundle.features, *[c for c in spec.columns if c in frame.columns]]
+        sort_by = c6.selectbox(
+            "Sort by",
+            sort_options,
+            format_func=lambda c: c if c in ("score", "id") else spec.label(c),
+            key=f"{prefix}_sort",
+        )
+        descending = c6.toggle("Largest first", value=True, key=f"{prefix}_desc")
+    query = DecisionQuery(
+        verdicts=tuple(verdicts),
+        score_min=score_range[0] / 100,
+        score_max=score_range[1] / 100,
+        outcomes=tuple(outcomes),  # type: ignore[arg-type]
+        id_contains=search,
+        columns=(column_filter,) if column_filter else (),
+        sort_by=sort_by,
+        descending=descending,
+        page=int(st.session_state.get(f"{prefix}_pageno", 1)) - 1,
+    )
+    page = query_decisions(bundle, query, scores=all_scores)
+    first = page.page * PAGE_SIZE + 1 if page.total else 0
+    last = min((page.page + 1) * PAGE_SIZE, page.total)
+    st.markdown(f"**{page.total:,} matching decisions** · showing {first:,}–{last:,} · select a row to open it")
+    shown = _display_frame(bundle, page.rows)
+    # a new key per query and per opened row, so a stale selection never reopens a decision
+    table_key = f"{prefix}_table_{hash(query)}_{st.session_state.get(f'{prefix}_opened', 0)}"
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=table_key,
+        column_config={
+            "Score": st.column_config.NumberColumn("Score", format="%.1f%%"),
+        },
+        height=min(38 + 35 * max(len(shown), 1), 600),
+    )
+    if st.session_state.get(f"{prefix}_pageno", 1) != page.page + 1:
+        st.session_state[f"{prefix}_pageno"] = page.page + 1
+    st.number_input(f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=f"{prefix}_pageno")
+    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    if rows and rows[0] < len(page.rows):
+        st.session_state[f"{prefix}_opened"] = st.session_state.get(f"{prefix}_opened", 0) + 1
+        state.open_decision(str(page.rows.index[rows[0]]))
+        if on_open is not None:
+            st.switch_page(on_open)
+        st.rerun()
+
+
+def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
+    """Human column names and values; the id first. Cell text is shown literally by st.dataframe."""
+    spec = bundle.spec
+    out = pd.DataFrame({"Id": rows.index.astype(str)})
+    out["Score"] = 100 * rows["score"].to_numpy()
+    out["Verdict"] = rows["verdict"].to_numpy()
+    if "outcome" in rows.columns:
+        out["Outcome"] = [
+            OUTCOME_WORDS["unknown"] if pd.isna(v) else OUTCOME_WORDS["positive" if v == 1 else "negative"]
+            for v in rows["outcome"]
+        ]
+    if "top_reason" in rows.columns:
+        out["Top reason"] = rows["top_reason"].to_numpy()
+    for column in [*bundle.features, *spec.columns]:
+        if column in rows.columns:
+            label = spec.label(column)
+            while label in out.columns:
+                label += " "
+            out[label] = rows[column].astype("object").to_numpy()
+    return out

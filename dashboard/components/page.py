@@ -1,0 +1,26 @@
+"""What every page starts with: the current bundle, loaded, or a friendly stop."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import cache, state
+from dashboard.text import md
+from explain import Bundle, ExplainError
+
+
+def current_bundle() -> tuple[str, Bundle]:
+    """The session's bundle key and loaded bundle; stops the page with a message if it fails."""
+    key = st.session_state.get(state.S_BUNDLE)
+    if key is None:
+        st.info("No model bundles are available. Start the app with --bundle PATH or build the samples.")
+        st.stop()
+    notice = state.pop_notice()
+    if notice:
+        st.info(md(notice))
+    try:
+        return key, cache.bundle(key)
+    except ExplainError as err:
+        st.error(md(f"This bundle cannot be opened: {err}"))
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises

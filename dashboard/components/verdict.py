@@ -1,0 +1,26 @@
+"""The verdict card: the decision in the spec's words, then its warnings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.text import md
+from explain.decision import DecisionResult
+
+
+def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
+    """A bordered card with the headline; the side is in words and an icon, not colour alone."""
+    p = result.prediction
+    icon = ":material/error:" if p.adverse else ":material/check_circle:"
+    with st.container(border=True):
+        st.caption(
+            md(
+                f"{bundle_name} · decision {result.id}"
+                + ("" if result.table == "decisions" else f" ({result.table} data)")
+            )
+        )
+        st.subheader(f"{icon} {md(p.headline)}", anchor=False)
+        if result.outcome is not None:
+            st.caption(md(f"Known outcome: {'happened' if result.outcome == 1 else 'did not happen'}"))
+    for warning in result.warnings:
+        st.warning(md(warning), icon=":material/warning:")

@@ -1,0 +1,51 @@
+"""The real app in headless Chromium: a deep link, navigation, and hostile text."""
+
+from __future__ import annotations
+
+import time
+
+from explain import Bundle
+from explain.decision import explain_decision
+from tests.browser.conftest import screenshot, wait_for_text
+
+
+def test_deep_link_navigation_and_url(server: str, page: object, loan: Bundle) -> None:
+    decision_id = str(loan.decisions.index[11])
+    expected = explain_decision(loan, decision_id)
+    page.goto(f"{server}/?bundle=loan&decision={decision_id}")  # type: ignore[attr-defined]
+    body = wait_for_text(page, "How each input moved the score")
+    assert expected.prediction.headline in body
+    page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator(".js-plotly-plot").count() == 1  # type: ignore[attr-defined]
+    screenshot(page, "decision-loan")
+
+    page.get_by_role("link", name="Decisions").click()  # type: ignore[attr-defined]
+    wait_for_text(page, "matching decisions")
+    time.sleep(1.0)
+    assert f"decision={decision_id}" in page.url and "bundle=loan" in page.url  # type: ignore[attr-defined]
+    screenshot(page, "decisions-loan")
+
+    page.get_by_role("link", name="Decision", exact=True).click()  # type: ignore[attr-defined]
+    body = wait_for_text(page, "How each input moved the score")
+    assert expected.prediction.headline in body
+    time.sleep(0.5)
+    assert f"decision={decision_id}" in page.url  # type: ignore[attr-defined]
+
+
+def test_hostile_bundle_renders_literal_text(server: str, page: object) -> None:
+    from urllib.parse import quote
+
+    from tests.hostile import IMG
+
+    for url in (f"{server}/?bundle=hostile", f"{server}/?bundle=hostile&decision={quote(IMG)}"):
+        page.goto(url)  # type: ignore[attr-defined]
+        body = wait_for_text(page, "Hostile")
+        if "decision=" in url:
+            body = wait_for_text(page, "How each input moved the score")
+            page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # type: ignore[attr-defined]
+        body = body.replace("\u2060", "")  # the invisible word joiner that breaks autolinks
+        assert IMG in body and "[click](http://example.com)" in body
+        assert page.locator("img[src='x']").count() == 0  # type: ignore[attr-defined]
+        assert page.locator("a[href*='example.com']").count() == 0  # type: ignore[attr-defined]
+        assert page.locator("img[src*='example.com']").count() == 0  # type: ignore[attr-defined]
+    screenshot(page, "decision-hostile")

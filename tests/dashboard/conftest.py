@@ -1,0 +1,49 @@
+"""Dashboard tests run the real app script with AppTest against test-size samples and a
+hostile bundle. Streamlit caches are per process, so the environment is set once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.hostile import build_hostile_bundle
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+TIMEOUT = 90
+
+
+@pytest.fixture(scope="session")
+def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_hostile_bundle(tmp_path_factory.mktemp("hostile") / "hostile")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_environment(samples_dir: Path, hostile_dir: Path) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES")}
+    os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
+    os.environ["EXPLAIN_BUNDLES"] = str(hostile_dir)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def open_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert_healthy(at)
+    return at
+
+
+def assert_healthy(at: AppTest) -> None:
+    """No exception and no "something went wrong" message on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("Something went wrong" in e.value for e in at.error), [e.value for e in at.error]

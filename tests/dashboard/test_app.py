@@ -1,0 +1,178 @@
+"""AppTest of the business pages: filters against pandas, paging, deep links, hostile text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explain import Bundle
+from explain.decision import explain_decision
+from explain.formatting import format_percent
+from tests.dashboard.conftest import open_app
+from tests.hostile import HOSTILE, assert_no_live_markup
+
+
+def shown_total(at: AppTest) -> int:
+    for md in at.markdown:
+        if "matching decisions" in md.value:
+            return int(md.value.split("**")[1].split()[0].replace(",", ""))
+    raise AssertionError("no total shown")
+
+
+def table_rows(at: AppTest) -> pd.DataFrame:
+    frames = [df.value for df in at.dataframe if "Verdict" in df.value.columns]
+    assert frames, "no decisions table"
+    return frames[0]
+
+
+@pytest.fixture
+def loan_app() -> AppTest:
+    return open_app(bundle="loan")
+
+
+def test_default_bundle_is_the_first_sample_and_lists_every_decision(loan: Bundle) -> None:
+    at = open_app()
+    assert at.query_params["bundle"] == "loan"
+    assert shown_total(at) == len(loan.decisions)
+    assert at.selectbox(key="bundle_picker").options[:3] == ["loan", "churn", "fraud"]
+
+
+def test_each_filter_matches_pandas(loan_app: AppTest, loan: Bundle) -> None:
+    frame = loan.decisions
+    scores = pd.Series(loan.model.predict_score(frame), index=frame.index)
+    thr = loan.spec.decision.threshold
+    prefix = "browse_loan"
+    at = loan_app
+
+    at.multiselect(key=f"{prefix}_verdict").set_value(["Declined"]).run()
+    assert shown_total(at) == int((scores >= thr).sum())
+    at.multiselect(key=f"{prefix}_verdict").set_value(["Declined", "Approved"]).run()
+
+    at.slider(key=f"{prefix}_score").set_value((10.0, 30.0)).run()
+    assert shown_total(at) == int(((scores >= 0.10) & (scores <= 0.30)).sum())
+    at.slider(key=f"{prefix}_score").set_value((0.0, 100.0)).run()
+
+    at.multiselect(key=f"{prefix}_outcome").set_value(["unknown"]).run()
+    assert shown_total(at) == int(frame["defaulted"].isna().sum())
+    at.multiselect(key=f"{prefix}_outcome").set_value(["positive"]).run()
+    assert shown_total(at) == int((frame["defaulted"] == 1).sum())
+    at.multiselect(key=f"{prefix}_outcome").set_value(["positive", "negative", "unknown"]).run()
+
+    at.text_input(key=f"{prefix}_search").set_value("L01000").run()
+    assert shown_total(at) == int(frame.index.str.contains("L01000").sum())
+    at.text_input(key=f"{prefix}_search").set_value("").run()
+
+    at.selectbox(key=f"{prefix}_column").set_value("loan_purpose").run()
+    at.multiselect(key=f"{prefix}_values_loan_purpose").set_value(["car", "medical"]).run()
+    assert shown_total(at) == int(frame["loan_purpose"].isin(["car", "medical"]).sum())
+
+    at.selectbox(key=f"{prefix}_column").set_value("annual_income").run()
+    at.slider(key=f"{prefix}_range_annual_income").set_value((40_000.0, 60_000.0)).run()
+    income = frame["annual_income"]
+    assert shown_total(at) == int(((income >= 40_000) & (income <= 60_000)).sum())
+    at.checkbox(key=f"{prefix}_missing").check().run()
+    assert shown_total(at) == int(((income >= 40_000) & (income <= 60_000) | income.isna()).sum())
+
+    at.selectbox(key=f"{prefix}_column").set_value("age_group").run()
+    at.multiselect(key=f"{prefix}_values_age_group").set_value(["18-25"]).run()
+    assert shown_total(at) == int((frame["age_group"] == "18-25").sum())
+
+
+def test_sorting_and_paging(loan_app: AppTest, loan: Bundle) -> None:
+    at = loan_app
+    rows = table_rows(at)
+    assert len(rows) == 100
+    assert list(rows["Score"]) == sorted(rows["Score"], reverse=True)
+    top = 100 * np.sort(loan.model.predict_score(loan.decisions))[::-1][:100]
+    np.testing.assert_allclose(rows["Score"].to_numpy(), top)
+    at.toggle(key="browse_loan_desc").set_value(False).run()
+    assert list(table_rows(at)["Score"]) == sorted(table_rows(at)["Score"])
+    at.number_input(key="browse_loan_pageno").set_value(2).run()
+    assert any("showing 101–200" in m.value for m in at.markdown)
+    assert table_rows(at)["Top reason"].str.len().gt(0).all()
+
+
+def test_fraud_table_holds_one_page_with_the_right_total(fraud: Bundle) -> None:
+    at = open_app(bundle="fraud")
+    assert shown_total(at) == len(fraud.decisions) > 100
+    assert len(table_rows(at)) <= 100
+
+
+@pytest.mark.parametrize("name", ["loan", "churn", "fraud"])
+def test_deep_link_opens_its_decision(name: str, bundles: dict[str, Bundle]) -> None:
+    bundle = bundles[name]
+    decision_id = str(bundle.decisions.index[17])
+    at = open_app(bundle=name, decision=decision_id)
+    expected = explain_decision(bundle, decision_id)
+    headline = at.subheader[0].value
+    assert expected.prediction.verdict in headline.replace("\\", "")
+    assert format_percent(expected.prediction.score) in headline.replace("\\", "")
+    assert at.query_params["decision"] == decision_id
+    assert any(f"decision={decision_id}" in c.value for c in at.code)
+    assert len(at.get("plotly_chart")) == 1
+    # navigating away keeps the decision in the URL
+    at.switch_page("views/decisions.py").run()
+    assert at.query_params["decision"] == decision_id and at.query_params["bundle"] == name
+
+
+def test_reference_rows_open_with_table_reference(loan: Bundle) -> None:
+    assert loan.reference is not None
+    ref_id = str(loan.reference.index[3])
+    at = open_app(bundle="loan", decision=ref_id, table="reference")
+    assert "reference data" in at.caption[0].value
+    assert at.query_params["table"] == "reference"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"bundle": "nope", "decision": "x"}, "There is no model called"),
+        ({"bundle": "loan", "decision": "NOPE"}, "No decision"),
+    ],
+)
+def test_unknown_bundle_or_decision_is_friendly(query: dict[str, str], message: str) -> None:
+    at = open_app(**query)
+    texts = [e.value for e in [*at.info, *at.warning]]
+    assert any(message in t.replace("\\", "") for t in texts), texts
+    assert any("matching decisions" in m.value for m in at.markdown)  # the decisions list is shown
+
+
+def test_unknown_table_falls_back_to_the_decisions() -> None:
+    at = open_app(bundle="loan", decision="L0100001", table="secret")
+    assert any("There is no table called 'secret'" in e.value.replace("\\", "") for e in at.info)
+    assert "L0100001" in at.caption[0].value and "table" not in at.query_params
+
+
+def _all_markdown(at: AppTest) -> list[str]:
+    texts: list[str] = []
+    for kind in ("markdown", "caption", "subheader", "title", "header", "warning", "info", "error", "success"):
+        texts += [str(e.value) for e in at.get(kind)]
+    for kind in ("selectbox", "multiselect"):  # options are shown literally; labels are Markdown
+        texts += [str(widget.label) for widget in at.get(kind)]
+    for widget in at.get("radio"):
+        texts += [str(widget.label), *(str(o) for o in widget.options)]
+    for widget in at.get("slider") + at.get("text_input") + at.get("checkbox") + at.get("toggle"):
+        texts.append(str(widget.label))
+    return texts
+
+
+def test_hostile_bundle_shows_only_literal_text(hostile_dir: object) -> None:
+    for query in ({"bundle": "hostile"}, {"bundle": "hostile", "decision": HOSTILE[0]}):
+        at = open_app(**query)
+        texts = _all_markdown(at)
+        assert texts
+        for text in texts:
+            assert_no_live_markup(text)
+        joined = " ".join(texts)
+        assert "\\<img src=x onerror=alert\\(1\\)\\>" in joined  # shown, escaped, not dropped
+        options = [str(o) for w in at.get("multiselect") for o in w.options]
+        if "decision" not in query:
+            assert any(o.startswith("Flagged <img") for o in options)  # options carry the literal text
+    # the decision page with its reasons and waterfall
+    for page in ("views/decisions.py", "views/decision.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        for text in _all_markdown(at):
+            assert_no_live_markup(text)
