@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from explain import models as _models
 from explain.bundle import Bundle, TableName
 from explain.errors import DecisionNotFoundError, ExplainError
-from explain.models import LIGHTGBM_THREADS, ModelAdapter, logit, sigmoid
+from explain.models import ModelAdapter, logit, sigmoid
 
 ADDITIVITY_TOLERANCE = 1e-6
 FALLBACK_BACKGROUND_ROWS = 100
@@ -112,7 +113,9 @@ def _explainer(adapter: ModelAdapter, kind: str, make: Any) -> Any:
 
 
 def _lightgbm_contributions(adapter: ModelAdapter, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
-    contrib = np.asarray(adapter.estimator.predict(x, pred_contrib=True, num_threads=LIGHTGBM_THREADS), dtype=float)
+    contrib = np.asarray(
+        adapter.estimator.predict(x, pred_contrib=True, num_threads=_models.LIGHTGBM_THREADS), dtype=float
+    )
     return contrib[:, :-1], contrib[:, -1], "LightGBM TreeSHAP (exact, path-dependent)"
 
 
