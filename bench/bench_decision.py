@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from _util import percentiles, timed
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import permutation_importance as sk_permutation_importance
 
 from explain import load_bundle
@@ -20,11 +21,12 @@ from explain.importance import permutation_importance
 from sample_models import REGISTRY, build_sample
 
 
-class _Scorer:
-    """A scikit-learn-style estimator over the bundle's model, for sklearn's permutation_importance."""
+class _Scorer(ClassifierMixin, BaseEstimator):
+    """A scikit-learn estimator over the bundle's model, for sklearn's permutation_importance."""
 
-    def __init__(self, bundle: object) -> None:
+    def __init__(self, bundle: object = None) -> None:
         self.bundle = bundle
+        self.classes_ = np.array([0, 1])
 
     def fit(self, x: object, y: object) -> _Scorer:
         return self

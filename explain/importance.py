@@ -84,20 +84,25 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
         losses = -(y * np.log(q) + (1 - y) * np.log(1 - q))
         return np.asarray((w @ losses) / w.sum(axis=1))
     order = np.argsort(p, kind="mergesort")
-    ps, ys, ws = p[order], y[order], w[:, order]
+    ps, ys = p[order], y[order]
+    # resample counts are small integers: float32 sums of them are exact and halve the memory traffic
+    ws = w[:, order].astype(np.float32) if w.shape[0] > 1 else w[:, order]
+    pos = ws * ys.astype(ws.dtype)
+    neg = ws - pos
     starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])  # groups of tied scores, ascending
-    pos = np.add.reduceat(ws * ys, starts, axis=1)
-    neg = np.add.reduceat(ws * (1 - ys), starts, axis=1)
-    total_pos, total_neg = pos.sum(axis=1), neg.sum(axis=1)
+    if len(starts) < len(ps):
+        pos = np.add.reduceat(pos, starts, axis=1)
+        neg = np.add.reduceat(neg, starts, axis=1)
+    total_pos, total_neg = pos.sum(axis=1, dtype=float), neg.sum(axis=1, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         if scoring == "roc_auc":
             below = np.cumsum(neg, axis=1) - neg
-            return np.asarray((pos * (below + 0.5 * neg)).sum(axis=1) / (total_pos * total_neg))
+            return np.asarray((pos * (below + 0.5 * neg)).sum(axis=1, dtype=float) / (total_pos * total_neg))
         if scoring == "average_precision":
             pos_d, neg_d = pos[:, ::-1], neg[:, ::-1]  # thresholds from the highest score down
             tp, fp = np.cumsum(pos_d, axis=1), np.cumsum(neg_d, axis=1)
             precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-            return np.asarray((pos_d * precision).sum(axis=1) / total_pos)
+            return np.asarray((pos_d * precision).sum(axis=1, dtype=float) / total_pos)
     raise ExplainError(f"unknown scoring {scoring!r}; expected one of {', '.join(SCORINGS)}.")
 
 
