@@ -12,6 +12,9 @@ from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, load_bundle
 from explain.browse import decision_scores
 from explain.decision import DecisionResult, explain_decision
+from explain.recourse import RecourseResult, suggest_changes
+from explain.similar import SimilarResult, similar_cases
+from explain.whatif import InputRange, input_ranges
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,6 +49,24 @@ def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
 def decision(key: str, fingerprint: str, decision_id: str, table: str) -> DecisionResult:
     """One explained decision (raises ExplainError for unknown ids)."""
     return explain_decision(bundle(key), decision_id, data=table)
+
+
+@st.cache_data(show_spinner="Searching for the smallest changes…", max_entries=2_000)
+def recourse(key: str, fingerprint: str, decision_id: str, table: str) -> RecourseResult:
+    """What would change this decision (cached per bundle fingerprint and decision)."""
+    return suggest_changes(bundle(key), decision_id, data=table)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False, max_entries=2_000)
+def similar(key: str, fingerprint: str, decision_id: str, table: str) -> SimilarResult:
+    """The nearest reference rows to this decision."""
+    return similar_cases(bundle(key), decision_id, data=table)  # type: ignore[arg-type]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def ranges(key: str, fingerprint: str) -> dict[str, InputRange]:
+    """What the what-if widgets may offer for each input."""
+    return input_ranges(bundle(key))
 
 
 @st.cache_resource(show_spinner=False)

@@ -23,6 +23,7 @@ from explain.formatting import (
     NOT_PROVIDED,
     format_percent,
     format_percentile,
+    format_score,
     format_value,
     is_missing,
 )
@@ -50,7 +51,7 @@ class Prediction:
     def headline(self) -> str:
         """``Declined: estimated default risk 34%, above the 20% limit``."""
         return (
-            f"{self.verdict}: {self.score_label} {format_percent(self.score)}, "
+            f"{self.verdict}: {self.score_label} {format_score(self.score, self.threshold)}, "
             f"{self.side} the {format_percent(self.threshold)} limit"
         )
 

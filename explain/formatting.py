@@ -44,6 +44,8 @@ def format_value(value: Any, feature: FeatureSpec) -> str:
         return f"-{unit}{number[1:]}" if number.startswith("-") else f"{unit}{number}"
     if unit == "%":
         return f"{number}%"
+    if number == "1" and unit.isalpha() and unit.endswith("s") and len(unit) > 2:
+        unit = unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]  # 1 month, 1 inquiry
     return f"{number} {unit}"
 
 
@@ -67,6 +69,18 @@ def format_percent(share: float) -> str:
     if abs(pct) < 10:
         return f"{pct:.1f}%"
     return f"{pct:.0f}%"
+
+
+def format_score(score: float, threshold: float) -> str:
+    """A score as a percentage with enough digits never to look equal to a different threshold."""
+    text = format_percent(score)
+    if score == threshold or text != format_percent(threshold):
+        return text
+    for digits in (1, 2, 3, 4):
+        text = f"{100 * float(score):.{digits}f}%"
+        if text != f"{100 * float(threshold):.{digits}f}%":
+            break
+    return text
 
 
 def format_points(delta: float) -> str:

@@ -7,9 +7,13 @@ import streamlit as st
 
 from dashboard import cache, state
 from dashboard.components.browser import decision_browser
+from dashboard.components.casefile import casefile_panel
 from dashboard.components.page import current_bundle
+from dashboard.components.recourse import recourse_panel
 from dashboard.components.share import share_link
+from dashboard.components.similar import similar_panel
 from dashboard.components.verdict import verdict_card
+from dashboard.components.whatif import whatif_panel
 from dashboard.text import md
 from explain import DecisionNotFoundError, ExplainError
 from explain.figures import DEFAULT_THEME, contribution_waterfall
@@ -80,4 +84,13 @@ st.dataframe(
     hide_index=True,
     column_config={"Effect (pts)": st.column_config.NumberColumn(format="%+.2f")},
 )
+tabs = st.tabs(["What if…", "What would change it", "Similar past decisions", "Case file"])
+with tabs[0]:
+    whatif_panel(key, bundle, result, table)
+with tabs[1]:
+    recourse_panel(key, bundle, result, table)
+with tabs[2]:
+    similar_panel(key, bundle, result, table)
+with tabs[3]:
+    casefile_panel(key, bundle, result, table)
 st.caption(md(result.audit.text()))

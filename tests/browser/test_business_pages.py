@@ -49,3 +49,17 @@ def test_hostile_bundle_renders_literal_text(server: str, page: object) -> None:
         assert page.locator("a[href*='example.com']").count() == 0  # type: ignore[attr-defined]
         assert page.locator("img[src*='example.com']").count() == 0  # type: ignore[attr-defined]
     screenshot(page, "decision-hostile")
+
+
+def test_case_file_downloads_from_the_browser(server: str, page: object, loan: Bundle) -> None:
+    decision_id = str(loan.decisions.index[5])
+    expected = explain_decision(loan, decision_id)
+    page.goto(f"{server}/?bundle=loan&decision={decision_id}")  # type: ignore[attr-defined]
+    wait_for_text(page, "How each input moved the score")
+    page.get_by_role("tab", name="Case file").click()  # type: ignore[attr-defined]
+    with page.expect_download(timeout=60_000) as info:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Download the case file (HTML)").click()  # type: ignore[attr-defined]
+    html = open(info.value.path(), encoding="utf-8").read()
+    assert loan.fingerprint in html and expected.prediction.verdict in html
+    assert "<script" not in html and "<svg" in html and len(html.encode()) < 1_000_000
+    screenshot(page, "decision-case-file")

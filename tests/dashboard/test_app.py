@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from explain import Bundle
 from explain.decision import explain_decision
-from explain.formatting import format_percent
+from explain.formatting import format_score
 from tests.dashboard.conftest import open_app
 from tests.hostile import HOSTILE, assert_no_live_markup
 
@@ -108,7 +108,7 @@ def test_deep_link_opens_its_decision(name: str, bundles: dict[str, Bundle]) -> 
     expected = explain_decision(bundle, decision_id)
     headline = at.subheader[0].value
     assert expected.prediction.verdict in headline.replace("\\", "")
-    assert format_percent(expected.prediction.score) in headline.replace("\\", "")
+    assert format_score(expected.prediction.score, expected.prediction.threshold) in headline.replace("\\", "")
     assert at.query_params["decision"] == decision_id
     assert any(f"decision={decision_id}" in c.value for c in at.code)
     assert len(at.get("plotly_chart")) == 1

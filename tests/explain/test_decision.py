@@ -10,7 +10,7 @@ import pytest
 
 from explain import Bundle
 from explain.decision import NEAR_THRESHOLD, explain_decision
-from explain.formatting import format_percent
+from explain.formatting import format_percent, format_score
 from explain.models import sigmoid
 
 
@@ -27,7 +27,9 @@ def test_golden_summary_of_a_fixed_adverse_decision(sample: Bundle) -> None:
     summary = result.summary
     p = result.prediction
     assert p.adverse and p.verdict == sample.spec.decision.above
-    assert summary.startswith(f"{p.verdict}: {sample.spec.score_label} {format_percent(p.score)}, above the ")
+    assert summary.startswith(
+        f"{p.verdict}: {sample.spec.score_label} {format_score(p.score, p.threshold)}, above the "
+    )
     assert f"the {format_percent(sample.spec.decision.threshold)} limit" in summary
     assert len(result.reasons) >= 2
     for reason in result.reasons[:2]:

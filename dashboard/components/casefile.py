@@ -1,0 +1,41 @@
+"""Downloads: the case file (self-contained HTML) and the contributions (formula-safe CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.components.whatif import whatif_key
+from explain import Bundle
+from explain.casefile import case_file_html, contributions_csv
+from explain.decision import DecisionResult
+
+
+def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
+    """Two download buttons; each file is built only when its button is clicked."""
+    what_if = st.session_state.get(whatif_key(key, result.id, table))
+    safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in result.id)[:60] or "decision"
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download the case file (HTML)",
+        data=lambda: case_file_html(
+            result, bundle_name=bundle.name, what_if=what_if, generated_at=dt.datetime.now(dt.UTC)
+        ),
+        file_name=f"case-{key}-{safe_id}.html",
+        mime="text/html",
+        icon=":material/description:",
+        key=f"casefile::{key}::{result.id}",
+    )
+    c2.download_button(
+        "Download the contributions (CSV)",
+        data=lambda: contributions_csv(result),
+        file_name=f"contributions-{key}-{safe_id}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        key=f"csv::{key}::{result.id}",
+    )
+    st.caption(
+        "The case file holds the verdict, summary, reasons, warnings, every input's effect, any what-if you "
+        "explored, the audit stamp and the date. It opens in any browser without a connection."
+    )

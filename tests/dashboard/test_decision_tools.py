@@ -1,0 +1,67 @@
+"""AppTest of the what-if, recourse, similar cases and case file panels."""
+
+from __future__ import annotations
+
+import pytest
+
+from explain import Bundle
+from explain.formatting import format_percent
+from explain.recourse import suggest_changes
+from tests.dashboard.conftest import assert_healthy, open_app
+from tests.dashboard.test_app import _all_markdown
+from tests.hostile import HOSTILE, assert_no_live_markup
+
+
+def _adverse(bundle: Bundle) -> str:
+    scores = bundle.model.predict_score(bundle.decisions)
+    return str(bundle.decisions.index[scores >= bundle.spec.decision.threshold][0])
+
+
+def test_what_if_shows_the_models_score_for_the_edited_row(loan: Bundle) -> None:
+    decision_id = _adverse(loan)
+    at = open_app(bundle="loan", decision=decision_id)
+    form = f"form::loan::decisions::{decision_id}::False"
+    low = float(loan.reference["debt_to_income"].quantile(0.05))  # type: ignore[index]
+    at.number_input(key=f"{form}::debt_to_income").set_value(round(low, 1))
+    next(b for b in at.button if b.label == "Show the effect").click()
+    at.run()
+    assert_healthy(at)
+    edited = loan.decisions.loc[[decision_id]].copy()
+    edited["debt_to_income"] = round(low, 1)
+    expected = loan.model.predict_score(edited)[0]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["With your changes"] == format_percent(expected)
+    table = next(df.value for df in at.dataframe if "What-if value" in df.value.columns)
+    row = table[table["Input"] == "Debt-to-income ratio"].iloc[0]
+    assert row["Original effect (pts)"] != row["What-if effect (pts)"]
+    # the stored decision is unchanged: reopening shows the original score
+    again = open_app(bundle="loan", decision=decision_id)
+    assert format_percent(loan.model.predict_score(loan.decisions.loc[[decision_id]])[0]) in again.subheader[
+        0
+    ].value.replace("\\", "")
+
+
+def test_recourse_panel_shows_the_librarys_suggestions(loan: Bundle, fraud: Bundle) -> None:
+    decision_id = _adverse(loan)
+    at = open_app(bundle="loan", decision=decision_id)
+    expected = suggest_changes(loan, decision_id)
+    assert expected.suggestions
+    text = " ".join(m.value for m in at.markdown).replace("\\", "").replace("\u2060", "")
+    for suggestion in expected.suggestions:
+        assert suggestion.text in text
+    off = open_app(bundle="fraud", decision=_adverse(fraud))
+    assert any("teach fraudsters" in i.value for i in off.info)
+
+
+@pytest.mark.parametrize("decision", ["first", "adverse"])
+def test_hostile_bundle_on_every_panel(hostile_bundle: Bundle, decision: str) -> None:
+    decision_id = str(hostile_bundle.decisions.index[0]) if decision == "first" else _adverse(hostile_bundle)
+    at = open_app(bundle="hostile", decision=decision_id)
+    texts = _all_markdown(at)
+    for text in texts:
+        assert_no_live_markup(text)
+    labels = [w.label for w in at.get("number_input")] + [w.label for w in at.get("selectbox")]
+    assert any("\\<img src=x onerror=alert\\(1\\)\\>" in lbl for lbl in labels)  # what-if widget labels, escaped
+    options = [str(o) for w in at.get("selectbox") for o in w.options]
+    assert any(o in HOSTILE for o in options)  # category options carry the literal text
+    assert len(at.get("download_button")) == 2
