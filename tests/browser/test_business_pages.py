@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from explain import Bundle
 from explain.decision import explain_decision
@@ -59,7 +60,7 @@ def test_case_file_downloads_from_the_browser(server: str, page: object, loan: B
     page.get_by_role("tab", name="Case file").click()  # type: ignore[attr-defined]
     with page.expect_download(timeout=60_000) as info:  # type: ignore[attr-defined]
         page.get_by_role("button", name="Download the case file (HTML)").click()  # type: ignore[attr-defined]
-    html = open(info.value.path(), encoding="utf-8").read()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
     assert loan.fingerprint in html and expected.prediction.verdict in html
     assert "<script" not in html and "<svg" in html and len(html.encode()) < 1_000_000
     screenshot(page, "decision-case-file")

@@ -84,6 +84,10 @@ def _check_suggestion(bundle: Bundle, decision_id: str, suggestion: object) -> N
     assert rescored == pytest.approx(suggestion.score)  # type: ignore[attr-defined]
 
 
+def _cdf(values: np.ndarray, v: float) -> float:
+    return float((values <= v).mean())
+
+
 def _scan_one_feature(bundle: Bundle, decision_id: str) -> float | None:
     """The test's own scan: each actionable numeric input over a 1% quantile grid, alone."""
     row = bundle.decisions.loc[[decision_id]]
@@ -95,8 +99,7 @@ def _scan_one_feature(bundle: Bundle, decision_id: str) -> float | None:
             continue
         values = ref[name].dropna().to_numpy(dtype=float)
         cur = row[name].iloc[0]
-        cdf = lambda v: float((values <= v).mean())  # noqa: E731
-        base = 0.5 if pd.isna(cur) else cdf(cur)
+        base = 0.5 if pd.isna(cur) else _cdf(values, cur)
         for q in np.linspace(0, 1, 101):
             v = float(np.quantile(values, q, method="inverted_cdf"))
             if not pd.isna(cur) and (
@@ -106,7 +109,7 @@ def _scan_one_feature(bundle: Bundle, decision_id: str) -> float | None:
             edited = row.copy()
             edited[name] = v
             if bundle.model.predict_score(edited)[0] < bundle.spec.decision.threshold:
-                cost = abs(cdf(v) - base)
+                cost = abs(_cdf(values, v) - base)
                 best = cost if best is None else min(best, cost)
     return best
 
