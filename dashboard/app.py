@@ -36,7 +36,13 @@ with st.sidebar:
 
 decisions_page = st.Page("views/decisions.py", title="Decisions", icon=":material/table_rows:", default=True)
 decision_page = st.Page("views/decision.py", title="Decision", icon=":material/search:", url_path="decision")
-page = st.navigation({"Business": [decisions_page, decision_page]})
+workbench = [
+    st.Page("views/model.py", title="Model", icon=":material/info:", url_path="model"),
+    st.Page("views/importance.py", title="Importance", icon=":material/bar_chart:", url_path="importance"),
+    st.Page("views/dependence.py", title="Dependence", icon=":material/scatter_plot:", url_path="dependence"),
+    st.Page("views/checks.py", title="Checks", icon=":material/fact_check:", url_path="checks"),
+]
+page = st.navigation({"Decisions": [decisions_page, decision_page], "Model workbench": workbench})
 if location.from_link and location.decision and page.url_path == "":
     st.switch_page(decision_page)  # a shared link at the root opens its decision
 try:

@@ -5,13 +5,23 @@ bundle never serves a stale result."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numpy as np
 import streamlit as st
 
 from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, load_bundle
+from explain.attributions import ShapResult, shap_values
 from explain.browse import decision_scores
+from explain.checks import DirectionResult, QualityResult, direction_check, explanation_quality
 from explain.decision import DecisionResult, explain_decision
+from explain.dependence import DependenceResult, PartialDependenceResult, dependence, partial_dependence
+from explain.importance import ImportanceResult, permutation_importance, shap_importance
+from explain.model_card import ModelCard, model_card
 from explain.recourse import RecourseResult, suggest_changes
 from explain.similar import SimilarResult, similar_cases
 from explain.whatif import InputRange, input_ranges
@@ -67,6 +77,104 @@ def similar(key: str, fingerprint: str, decision_id: str, table: str) -> Similar
 def ranges(key: str, fingerprint: str) -> dict[str, InputRange]:
     """What the what-if widgets may offer for each input."""
     return input_ranges(bundle(key))
+
+
+Progress = Callable[[float, str], None] | None
+T = TypeVar("T")
+
+
+class _Memo:
+    """A bounded in-memory cache for slow global results that report progress while computed.
+
+    ``st.cache_data`` records every Streamlit call made inside a cached function and replays it
+    on a hit, which breaks a progress bar created outside; this memo records nothing. One lock
+    per key means two sessions asking at once compute once. Values are shared: never mutate.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self._values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[no-any-return]
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]  # type: ignore[no-any-return]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self._max:
+                    self._values.popitem(last=False)
+                self._locks.pop(key, None)
+        return value
+
+
+_global_results = _Memo(max_entries=256)
+
+# Global views: computed on seeded samples, cached per bundle fingerprint.
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def card(key: str, fingerprint: str) -> ModelCard:
+    """The model card."""
+    return model_card(bundle(key))
+
+
+def shap_importance_result(key: str, fingerprint: str, data: str, _progress: Progress = None) -> ImportanceResult:
+    """Mean |SHAP| with bootstrap intervals on a seeded sample of a table."""
+    return _global_results.get(
+        ("shap_importance", key, fingerprint, data), lambda: shap_importance(bundle(key), data=data, progress=_progress)
+    )
+
+
+def permutation_result(key: str, fingerprint: str, _progress: Progress = None) -> ImportanceResult:
+    """Permutation importance with bootstrap intervals on the reference data."""
+    return _global_results.get(
+        ("permutation", key, fingerprint), lambda: permutation_importance(bundle(key), progress=_progress)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def shap_sample(key: str, fingerprint: str, data: str, max_rows: int) -> ShapResult:
+    """SHAP values of a seeded sample of a table."""
+    return shap_values(bundle(key), data=data, max_rows=max_rows)
+
+
+def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progress = None) -> DependenceResult:
+    """One feature's SHAP dependence, coloured by its strongest partner."""
+    return _global_results.get(
+        ("dependence", key, fingerprint, feature), lambda: dependence(bundle(key), feature, progress=_progress)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def pdp_result(key: str, fingerprint: str, feature: str) -> PartialDependenceResult:
+    """Partial dependence with ICE lines."""
+    return partial_dependence(bundle(key), feature)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def direction_result(key: str, fingerprint: str) -> DirectionResult:
+    """The direction check of every feature with an expected effect."""
+    return direction_check(bundle(key))
+
+
+def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> QualityResult:
+    """The explanation-quality panel (needs both importances)."""
+
+    def compute() -> QualityResult:
+        shap_imp = shap_importance_result(key, fingerprint, "reference")
+        perm = permutation_result(key, fingerprint, _progress)
+        return explanation_quality(bundle(key), shap_imp, perm)
+
+    return _global_results.get(("quality", key, fingerprint), compute)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,65 @@
+"""Checks: does each effect point the expected way, and how far can the explanations be trusted?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import cache
+from dashboard.components.page import current_bundle
+from dashboard.components.progress import progress_bar
+from dashboard.text import md
+from explain import ExplainError
+
+key, bundle = current_bundle()
+fp = bundle.fingerprint
+st.title(md(f"Checks · {bundle.name}"))
+st.markdown("#### Direction of each effect")
+direction = cache.direction_result(key, fp)
+if not direction.features:
+    st.info("The spec gives no expected effect for any numeric input, so there is nothing to check.")
+else:
+    if direction.disagreements:
+        labels = ", ".join(bundle.spec.label(f) for f in direction.disagreements)
+        st.warning(md(f"The model's effect runs against the expected direction for: {labels}."))
+    else:
+        st.success(
+            "Every input with an expected effect moves the score the expected way (or shows no clear direction)."
+        )
+    frame = direction.to_frame().drop(columns=["feature"])
+    frame.columns = ["Input", "Expected", "Observed", "Spearman ρ (value vs SHAP)", "Agrees"]
+    st.dataframe(frame, hide_index=True)
+    st.caption(
+        md(
+            f"Observed on {direction.n_rows:,} reference rows: the sign of the rank correlation between each input's value and its SHAP value."
+        )
+    )
+
+st.markdown("#### Explanation quality")
+try:
+    with progress_bar("Explanation quality") as progress:
+        quality = cache.quality_result(key, fp, _progress=progress)
+except ExplainError as err:
+    st.info(md(f"Explanation quality needs reference data with outcomes: {err}"))
+    st.stop()
+c1, c2, c3 = st.columns(3)
+c1.metric(
+    "Additivity residual",
+    f"{quality.additivity_residual:.1e}",
+    help="Largest |baseline + Σ contributions − model output| on the sample, recomputed against the model's own predict.",
+)
+c2.metric(
+    "Rank agreement (Spearman)", f"{quality.rank_agreement:.2f}", help="Between mean |SHAP| and permutation importance."
+)
+c3.metric(
+    "Top-five stability (Jaccard)",
+    f"{quality.top_five_stability:.2f}",
+    help=f"Mean over {quality.n_resamples} bootstrap resamples of rows.",
+)
+st.markdown(
+    md(
+        f"Explainer: {quality.explainer}. Output space: {quality.output_space}. Background: {quality.background}. "
+        f"Sample: {quality.n_rows:,} reference rows. Top five: "
+        + ", ".join(bundle.spec.label(f) for f in quality.top_five)
+        + "."
+    )
+)

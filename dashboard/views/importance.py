@@ -1,0 +1,60 @@
+"""Global importance: mean |SHAP| and permutation importance with intervals, and the SHAP summary."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import cache
+from dashboard.components.page import current_bundle
+from dashboard.components.progress import progress_bar
+from dashboard.text import md
+from explain import ExplainError
+from explain.checks import rank_differences
+from explain.figures.theme import DEFAULT_THEME
+from explain.figures.workbench import importance_bars, shap_beeswarm
+
+key, bundle = current_bundle()
+fp = bundle.fingerprint
+st.title(md(f"Importance · {bundle.name}"))
+data = "reference" if bundle.reference is not None else "decisions"
+with progress_bar("Mean |SHAP|") as progress:
+    shap_imp = cache.shap_importance_result(key, fp, data, _progress=progress)
+try:
+    with progress_bar("Permutation importance") as progress:
+        perm = cache.permutation_result(key, fp, _progress=progress)
+except ExplainError as err:
+    st.info(md(f"Permutation importance needs reference data with outcomes: {err}"))
+    st.stop()
+st.plotly_chart(importance_bars(shap_imp, perm, theme=DEFAULT_THEME), theme=None)
+st.caption(
+    md(
+        f"Mean |SHAP| on {shap_imp.n_rows:,} reference rows; permutation importance on {perm.n_rows:,} reference rows, "
+        f"{perm.n_repeats} shuffles each, scored by {perm.scoring_name} (baseline {perm.baseline_score:.3f}). "
+        f"Bars show 95% bootstrap intervals ({perm.n_bootstrap} resamples of rows)."
+    )
+)
+flags = rank_differences(shap_imp, perm)
+if len(flags):
+    names = ", ".join(
+        f"{bundle.spec.label(str(f))} (SHAP rank {int(a)}, permutation rank {int(b)})"
+        for f, a, b in zip(flags["feature"], flags["shap_rank"], flags["permutation_rank"], strict=True)
+    )
+    st.warning(
+        md(
+            f"The two methods disagree by three or more ranks on: {names}. This usually means correlated inputs "
+            "(permutation breaks them apart, SHAP shares credit between them), leakage (an input the model leans "
+            "on that should not carry so much information), or overfitting (SHAP credits splits that do not help "
+            "on held-out data)."
+        )
+    )
+else:
+    st.success("SHAP and permutation importance agree: no feature among the top ten differs by three or more ranks.")
+st.markdown("#### How each input pushes the score, row by row")
+sample = cache.shap_sample(key, fp, data, 2_000)
+rows = bundle.table(data).loc[list(sample.ids)]
+fig = shap_beeswarm(sample, rows, bundle.spec, categorical=bundle.model.categorical_features, theme=DEFAULT_THEME)
+st.plotly_chart(fig, theme=None)
+st.caption(
+    "Each dot is one reference row: its position is the input's contribution (right raises the score), its colour "
+    "the input's value (blue low, orange high; categories in distinct colours)."
+)
