@@ -4,7 +4,7 @@ About 20,000 customers. Churn rises with a month-to-month contract, high monthly
 support calls, late payments and paying by electronic check; it falls with tenure, more
 products and satisfaction. The model is a ``Pipeline``: a ``ColumnTransformer`` (imputation,
 scaling, one-hot encoding) then a ``HistGradientBoostingClassifier``. The current batch has
-monthly charges raised by 15% (a planted price rise); every other input is generated
+monthly charges raised by 25% (a planted price rise); every other input is generated
 independently of charges.
 """
 
@@ -26,7 +26,7 @@ PAYMENTS = ["electronic check", "mailed check", "bank transfer", "credit card"]
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 AGE_BANDS = ["18-34", "35-54", "55+"]
 REGIONS = ["north", "south", "east", "west"]
-PRICE_RISE = 1.15
+PRICE_RISE = 1.25
 CATEGORICAL = ["contract", "payment_method", "signup_weekday"]
 
 SIZES: dict[str, dict[str, int]] = {
@@ -49,7 +49,7 @@ GROUND_TRUTH = GroundTruth(
     weak_driver="data_usage_gb",
     noise=("signup_weekday", "account_number_digit"),
     drift_feature="monthly_charges",
-    drift_description="monthly charges are 15% higher in the current batch (a price rise)",
+    drift_description="monthly charges are 25% higher in the current batch (a price rise)",
     independent_of_drift=(
         "tenure_months",
         "contract",
