@@ -1,6 +1,6 @@
 """What-if update time and recourse time per decision (p50/p95) on the loan and churn samples.
 
-    python bench/bench_decision_tools.py [--out DIR]
+python bench/bench_decision_tools.py [--out DIR]
 """
 
 from __future__ import annotations

@@ -41,6 +41,10 @@ workbench = [
     st.Page("views/importance.py", title="Importance", icon=":material/bar_chart:", url_path="importance"),
     st.Page("views/dependence.py", title="Dependence", icon=":material/scatter_plot:", url_path="dependence"),
     st.Page("views/checks.py", title="Checks", icon=":material/fact_check:", url_path="checks"),
+    st.Page("views/performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
+    st.Page("views/errors.py", title="Errors", icon=":material/troubleshoot:", url_path="errors"),
+    st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
+    st.Page("views/drift.py", title="Drift", icon=":material/trending_up:", url_path="drift"),
 ]
 page = st.navigation({"Decisions": [decisions_page, decision_page], "Model workbench": workbench})
 if location.from_link and location.decision and page.url_path == "":

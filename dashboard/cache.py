@@ -20,8 +20,12 @@ from explain.browse import decision_scores
 from explain.checks import DirectionResult, QualityResult, direction_check, explanation_quality
 from explain.decision import DecisionResult, explain_decision
 from explain.dependence import DependenceResult, PartialDependenceResult, dependence, partial_dependence
+from explain.drift import DriftResult, batch_drift
+from explain.errors_analysis import ErrorAnalysisResult, error_segments
+from explain.fairness import FairnessResult, group_fairness
 from explain.importance import ImportanceResult, permutation_importance, shap_importance
 from explain.model_card import ModelCard, model_card
+from explain.performance import PerformanceResult, model_performance
 from explain.recourse import RecourseResult, suggest_changes
 from explain.similar import SimilarResult, similar_cases
 from explain.whatif import InputRange, input_ranges
@@ -175,6 +179,37 @@ def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> Qu
         return explanation_quality(bundle(key), shap_imp, perm)
 
     return _global_results.get(("quality", key, fingerprint), compute)
+
+
+def performance(key: str, fingerprint: str, _progress: Progress = None) -> PerformanceResult:
+    """Curves, calibration and scores on the reference data (thresholds re-cut without predicting)."""
+    return _global_results.get(
+        ("performance", key, fingerprint), lambda: model_performance(bundle(key), progress=_progress)
+    )
+
+
+def errors(key: str, fingerprint: str, _progress: Progress = None) -> ErrorAnalysisResult:
+    """Segments with the highest log-loss and the worst false positives and negatives."""
+    return _global_results.get(("errors", key, fingerprint), lambda: error_segments(bundle(key), progress=_progress))
+
+
+def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress = None) -> FairnessResult:
+    """Group rates at ``threshold``; proxies only at the spec's threshold (they do not depend on it)."""
+    default = bundle(key).spec.decision.threshold
+    with_proxies = abs(threshold - default) < 1e-12
+    return _global_results.get(
+        ("fairness", key, fingerprint, round(threshold, 6)),
+        lambda: group_fairness(bundle(key), threshold=threshold, proxies=with_proxies, progress=_progress),
+    )
+
+
+def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _progress: Progress = None) -> DriftResult:
+    """Drift of the current batch (``batch_key="current"``) or of an uploaded one (its hash)."""
+    source = "current" if batch_key == "current" else _batch
+    return _global_results.get(
+        ("drift", key, fingerprint, batch_key),
+        lambda: batch_drift(bundle(key), batch=source, progress=_progress),  # type: ignore[arg-type]
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,6 +15,7 @@ import streamlit as st
 Q_BUNDLE = "bundle"
 Q_DECISION = "decision"
 Q_TABLE = "table"
+Q_THRESHOLD = "threshold"  # the workbench's threshold slider; never changes business verdicts
 # session-state keys
 S_BUNDLE = "current_bundle"
 S_DECISION = "current_decision"
@@ -87,10 +88,12 @@ def write_url(location: Location) -> None:
         wanted[Q_DECISION] = location.decision
         if location.table != "decisions":
             wanted[Q_TABLE] = location.table
-    current = {k: st.query_params.get(k) for k in (Q_BUNDLE, Q_DECISION, Q_TABLE)}
     target = {k: wanted.get(k) for k in (Q_BUNDLE, Q_DECISION, Q_TABLE)}
-    if current != target:
-        st.query_params.from_dict({k: v for k, v in wanted.items() if v is not None})
+    for k, v in target.items():  # other keys (the workbench threshold) are left as they are
+        if v is None and k in st.query_params:
+            del st.query_params[k]
+        elif v is not None and st.query_params.get(k) != v:
+            st.query_params[k] = v
     st.session_state[S_LAST_QUERY] = (target[Q_BUNDLE], target[Q_DECISION], target[Q_TABLE])
 
 
@@ -107,6 +110,25 @@ def set_bundle(key: str) -> None:
         st.session_state[S_DECISION] = None
         st.session_state[S_TABLE] = "decisions"
         st.session_state[S_PAGE] = 0
+
+
+def workbench_threshold(default: float) -> float:
+    """The workbench threshold from the URL (validated), else ``default``."""
+    raw = st.query_params.get(Q_THRESHOLD)
+    try:
+        value = float(raw) if raw is not None else default
+    except ValueError:
+        value = default
+    return value if 0.0 < value < 1.0 else default
+
+
+def set_workbench_threshold(value: float, default: float) -> None:
+    """Keep the workbench threshold in the URL (removed when it equals the spec's)."""
+    if abs(value - default) < 1e-12:
+        if Q_THRESHOLD in st.query_params:
+            del st.query_params[Q_THRESHOLD]
+    else:
+        st.query_params[Q_THRESHOLD] = f"{value:.3f}"
 
 
 def pop_notice() -> str | None:

@@ -148,7 +148,7 @@ def calibration_chart(result: PerformanceResult, *, theme: FigureTheme = DEFAULT
         )
     )
     fig.update_layout(
-        title=f"Calibration · Brier score {result.brier_score:.4f} (outcome rate alone {result.brier_baseline:.4f})",
+        title=f"Calibration · Brier {result.brier_score:.4f} (base rate {result.brier_baseline:.4f})",
         xaxis_title=f"Mean {_e(result.score_label)} in the bin",
         yaxis_title="Observed outcome rate",
     )

@@ -30,12 +30,18 @@ def _planted_interaction(categorical: bool) -> Bundle:
         logits = logits + 0.8 * (frame["kind"] == "x")
     frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-logits))).astype(int)
     features = [c for c in frame.columns if c != "y"]
-    params = {"objective": "binary", "verbose": -1, "seed": 0, "num_threads": 1, "deterministic": True,
-              "num_leaves": 15, "min_data_per_group": 20, "cat_smooth": 1}
+    params = {
+        "objective": "binary",
+        "verbose": -1,
+        "seed": 0,
+        "num_threads": 1,
+        "deterministic": True,
+        "num_leaves": 15,
+        "min_data_per_group": 20,
+        "cat_smooth": 1,
+    }
     model = lgb.train(params, lgb.Dataset(frame.iloc[:4000][features], label=frame.iloc[:4000]["y"]), 150)
-    return Bundle.from_estimator(
-        model, frame.iloc[4000:5000], outcome_column="y", reference=frame.iloc[5000:]
-    )
+    return Bundle.from_estimator(model, frame.iloc[4000:5000], outcome_column="y", reference=frame.iloc[5000:])
 
 
 @pytest.mark.parametrize(("categorical", "method"), [(False, EXACT), (True, FALLBACK)])

@@ -1,0 +1,32 @@
+"""The workbench's threshold slider, kept in the URL; it never changes business verdicts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from explain import Bundle
+
+
+def threshold_slider(key: str, bundle: Bundle) -> float:
+    """A slider in percent starting at the URL's threshold (or the spec's); returns a probability."""
+    default = bundle.spec.decision.threshold
+    start = state.workbench_threshold(default)
+    widget, seen = f"threshold::{key}", f"threshold-url::{key}"
+    if widget not in st.session_state or st.session_state.get(seen) != start:
+        st.session_state[widget] = round(100 * start, 1)  # a fresh link or an edited URL wins
+    value = (
+        st.slider(
+            "Threshold to study (%)",
+            0.5,
+            99.5,
+            step=0.5,
+            key=widget,
+            help=f"The model's own threshold is {100 * default:g}%. Moving this studies other cut-offs; it does not "
+            "change any verdict shown on the Decisions pages.",
+        )
+        / 100
+    )
+    state.set_workbench_threshold(value, default)
+    st.session_state[seen] = state.workbench_threshold(default)
+    return float(value)

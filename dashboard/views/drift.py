@@ -1,0 +1,97 @@
+"""Drift: the reference data against the current batch or an uploaded one."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache
+from dashboard.components.page import current_bundle
+from dashboard.components.progress import progress_bar
+from dashboard.text import md
+from explain import ExplainError
+from explain.drift import read_batch
+from explain.figures.theme import DEFAULT_THEME as THEME
+from explain.figures.workbench2 import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
+
+key, bundle = current_bundle()
+st.title(md(f"Drift · {bundle.name}"))
+if bundle.reference is None:
+    st.info("Drift compares a batch with the reference data, and this bundle has none.")
+    st.stop()
+upload_state = f"drift_upload::{key}"
+uploaded = st.file_uploader(
+    "Compare with a batch of your own (CSV or Parquet with the model's columns)",
+    type=["csv", "parquet"],
+    key=f"drift_file::{key}",
+)
+if uploaded is not None:
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    if st.session_state.get(upload_state, (None,))[0] != digest:
+        try:
+            st.session_state[upload_state] = (digest, uploaded.name, read_batch(data, uploaded.name, bundle))
+        except ExplainError as err:
+            st.error(md(f"{uploaded.name} could not be used: {err}"))
+batch_name, batch_key, batch_frame = "the current batch", "current", None
+if upload_state in st.session_state:
+    digest, name, batch_frame = st.session_state[upload_state]
+    batch_name, batch_key = f"the uploaded file {name}", f"upload:{digest}"
+elif bundle.current is None:
+    st.info("This bundle has no current batch; upload one above to compare it with the reference data.")
+    st.stop()
+with progress_bar("Measuring drift") as progress:
+    result = cache.drift(key, bundle.fingerprint, batch_key, _batch=batch_frame, _progress=progress)
+st.markdown(md(f"Reference data ({result.n_reference:,} rows) against {batch_name} ({result.n_batch:,} rows)."))
+major = [bundle.spec.label(f) for f, s in zip(result.features, result.status, strict=True) if s == "major"]
+moderate = [bundle.spec.label(f) for f, s in zip(result.features, result.status, strict=True) if s == "moderate"]
+if major:
+    st.error(md("Major shift (PSI ≥ 0.25): " + ", ".join(major)), icon=":material/trending_up:")
+if moderate:
+    st.warning(md("Moderate shift (PSI 0.1–0.25): " + ", ".join(moderate)))
+if not major and not moderate:
+    st.success("No input has shifted: every PSI is below 0.1.")
+c1, c2, c3 = st.columns(3)
+c1.metric("Score PSI", f"{result.score_psi:.3f}", help="Population stability index of the model's scores.")
+c2.metric(
+    "Mean score",
+    f"{100 * result.score_mean_batch:.1f}%",
+    delta=f"{100 * (result.score_mean_batch - result.score_mean_reference):+.1f} pts",
+    delta_color="off",
+)
+c3.metric(
+    "Flagged",
+    f"{100 * result.flagged_batch:.1f}%",
+    delta=f"{100 * (result.flagged_batch - result.flagged_reference):+.1f} pts",
+    delta_color="off",
+)
+st.plotly_chart(drift_psi_chart(result, theme=THEME), theme=None)
+feature = st.selectbox(
+    "Look at one input", list(result.features), format_func=bundle.spec.label, key=f"drift_feature::{key}"
+)
+left, right = st.columns(2)
+left.plotly_chart(drift_bins_chart(result, feature, theme=THEME), theme=None)
+right.plotly_chart(drift_score_chart(result, theme=THEME), theme=None)
+if result.importance_reference is not None:
+    st.plotly_chart(drift_importance_chart(result, theme=THEME), theme=None)
+frame = result.to_frame()
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Input": frame["label"],
+            "PSI": frame["psi"],
+            "Status": frame["status"],
+            "Missing (reference)": 100 * frame["missing_reference"],
+            "Missing (batch)": 100 * frame["missing_batch"],
+            "Test": frame["test"],
+            "p-value": frame["p_value"],
+        }
+    ),
+    hide_index=True,
+)
+st.caption(
+    "PSI uses ten reference-decile bins (categories as bins) plus one for missing values. Distribution tests are "
+    "shown for completeness: at these sizes almost every p-value is tiny, so read the PSI."
+)
