@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -17,17 +17,19 @@ from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, load_bundle
 from explain.attributions import ShapResult, shap_values
 from explain.browse import decision_scores
-from explain.checks import DirectionResult, QualityResult, direction_check, explanation_quality
 from explain.decision import DecisionResult, explain_decision
-from explain.dependence import DependenceResult, PartialDependenceResult, dependence, partial_dependence
-from explain.drift import DriftResult, batch_drift
-from explain.errors_analysis import ErrorAnalysisResult, error_segments
-from explain.fairness import FairnessResult, group_fairness
 from explain.importance import ImportanceResult, permutation_importance, shap_importance
-from explain.model_card import ModelCard, model_card
-from explain.performance import PerformanceResult, model_performance
 from explain.recourse import RecourseResult, suggest_changes
 from explain.similar import SimilarResult, similar_cases
+
+if TYPE_CHECKING:  # the workbench's modules load on first use, which keeps the app's start fast
+    from explain.checks import DirectionResult, QualityResult
+    from explain.dependence import DependenceResult, PartialDependenceResult
+    from explain.drift import DriftResult
+    from explain.errors_analysis import ErrorAnalysisResult
+    from explain.fairness import FairnessResult
+    from explain.model_card import ModelCard
+    from explain.performance import PerformanceResult
 from explain.whatif import InputRange, input_ranges
 
 
@@ -128,6 +130,8 @@ _global_results = _Memo(max_entries=256)
 @st.cache_data(show_spinner=False, max_entries=32)
 def card(key: str, fingerprint: str) -> ModelCard:
     """The model card."""
+    from explain.model_card import model_card
+
     return model_card(bundle(key))
 
 
@@ -153,6 +157,8 @@ def shap_sample(key: str, fingerprint: str, data: str, max_rows: int) -> ShapRes
 
 def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progress = None) -> DependenceResult:
     """One feature's SHAP dependence, coloured by its strongest partner."""
+    from explain.dependence import dependence
+
     return _global_results.get(
         ("dependence", key, fingerprint, feature), lambda: dependence(bundle(key), feature, progress=_progress)
     )
@@ -161,17 +167,22 @@ def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progr
 @st.cache_data(show_spinner=False, max_entries=256)
 def pdp_result(key: str, fingerprint: str, feature: str) -> PartialDependenceResult:
     """Partial dependence with ICE lines."""
+    from explain.dependence import partial_dependence
+
     return partial_dependence(bundle(key), feature)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def direction_result(key: str, fingerprint: str) -> DirectionResult:
     """The direction check of every feature with an expected effect."""
+    from explain.checks import direction_check
+
     return direction_check(bundle(key))
 
 
 def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> QualityResult:
     """The explanation-quality panel (needs both importances)."""
+    from explain.checks import explanation_quality
 
     def compute() -> QualityResult:
         shap_imp = shap_importance_result(key, fingerprint, "reference")
@@ -183,6 +194,8 @@ def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> Qu
 
 def performance(key: str, fingerprint: str, _progress: Progress = None) -> PerformanceResult:
     """Curves, calibration and scores on the reference data (thresholds re-cut without predicting)."""
+    from explain.performance import model_performance
+
     return _global_results.get(
         ("performance", key, fingerprint), lambda: model_performance(bundle(key), progress=_progress)
     )
@@ -190,11 +203,15 @@ def performance(key: str, fingerprint: str, _progress: Progress = None) -> Perfo
 
 def errors(key: str, fingerprint: str, _progress: Progress = None) -> ErrorAnalysisResult:
     """Segments with the highest log-loss and the worst false positives and negatives."""
+    from explain.errors_analysis import error_segments
+
     return _global_results.get(("errors", key, fingerprint), lambda: error_segments(bundle(key), progress=_progress))
 
 
 def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress = None) -> FairnessResult:
     """Group rates at ``threshold``; proxies only at the spec's threshold (they do not depend on it)."""
+    from explain.fairness import group_fairness
+
     default = bundle(key).spec.decision.threshold
     with_proxies = abs(threshold - default) < 1e-12
     return _global_results.get(
@@ -205,6 +222,8 @@ def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress =
 
 def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _progress: Progress = None) -> DriftResult:
     """Drift of the current batch (``batch_key="current"``) or of an uploaded one (its hash)."""
+    from explain.drift import batch_drift
+
     source = "current" if batch_key == "current" else _batch
     return _global_results.get(
         ("drift", key, fingerprint, batch_key),

@@ -10,6 +10,7 @@ from dashboard.components.progress import progress_bar
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
 from explain import ExplainError
+from explain.cost import cost_threshold
 from explain.figures.theme import DEFAULT_THEME as THEME
 from explain.figures.workbench2 import (
     calibration_chart,
@@ -19,7 +20,6 @@ from explain.figures.workbench2 import (
     roc_chart,
     score_distribution_chart,
 )
-from explain.performance import cost_threshold
 
 key, bundle = current_bundle()
 st.title(md(f"Performance · {bundle.name}"))

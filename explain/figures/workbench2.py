@@ -12,12 +12,13 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from explain.cost import CostResult
 from explain.drift import DriftResult
 from explain.errors_analysis import ErrorAnalysisResult
 from explain.fairness import FOUR_FIFTHS, ColumnFairness
 from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure
 from explain.formatting import format_percent
-from explain.performance import CostResult, PerformanceResult
+from explain.performance import PerformanceResult
 
 _OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
 

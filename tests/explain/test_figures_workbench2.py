@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from explain import Bundle
+from explain.cost import cost_threshold
 from explain.drift import DriftResult, batch_drift
 from explain.errors_analysis import ErrorAnalysisResult, error_segments
 from explain.fairness import FairnessResult, group_fairness
@@ -28,7 +29,7 @@ from explain.figures.workbench2 import (
     roc_chart,
     score_distribution_chart,
 )
-from explain.performance import PerformanceResult, cost_threshold, model_performance
+from explain.performance import PerformanceResult, model_performance
 from tests.hostile import HOSTILE
 
 
