@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from explain.bundle import Bundle, TableName
-from explain.decision import explain_decisions
+from explain.decision import top_reasons
 from explain.errors import ExplainError
 
 PAGE_SIZE = 100
@@ -147,8 +147,7 @@ def query_decisions(
     if out_col is not None and out_col in rows.columns:
         out[OUTCOME] = rows[out_col].to_numpy()
     if with_reasons and len(rows):
-        results = explain_decisions(bundle, list(out.index), data=table)
-        out["top_reason"] = [r.reasons[0].statement if r.reasons else "" for r in results]
+        out["top_reason"] = top_reasons(bundle, list(out.index), data=table)
     for column in rows.columns:
         if column != out_col:
             out[column] = rows[column].to_numpy()

@@ -47,8 +47,19 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     """Filters and a page of decisions; selecting a row opens it (switching to ``on_open``)."""
     spec = bundle.spec
     frame = bundle.decisions
-    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
     prefix = f"browse_{key}"
+    # a row selected on the last run: open it before computing anything else
+    shown_ids: list[str] = st.session_state.get(f"{prefix}_shown_ids", [])
+    last_table = st.session_state.get(f"{prefix}_table_key")
+    picked = st.session_state.get(last_table) if last_table else None
+    rows_picked = list(picked.get("selection", {}).get("rows", [])) if isinstance(picked, dict) else []
+    if rows_picked and rows_picked[0] < len(shown_ids):
+        st.session_state[f"{prefix}_opened"] = st.session_state.get(f"{prefix}_opened", 0) + 1
+        state.open_decision(shown_ids[rows_picked[0]])
+        if on_open is not None:
+            st.switch_page(on_open)
+        st.rerun()
+    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 2])
         verdict_options = [spec.decision.above, spec.decision.below]
@@ -94,7 +105,9 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     shown = _display_frame(bundle, page.rows)
     # a new key per query and per opened row, so a stale selection never reopens a decision
     table_key = f"{prefix}_table_{hash(query)}_{st.session_state.get(f'{prefix}_opened', 0)}"
-    event = st.dataframe(
+    st.session_state[f"{prefix}_table_key"] = table_key
+    st.session_state[f"{prefix}_shown_ids"] = [str(i) for i in page.rows.index]
+    st.dataframe(  # selecting a row reruns the script, which opens it at the top of this function
         shown,
         hide_index=True,
         on_select="rerun",
@@ -108,13 +121,6 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     if st.session_state.get(f"{prefix}_pageno", 1) != page.page + 1:
         st.session_state[f"{prefix}_pageno"] = page.page + 1
     st.number_input(f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=f"{prefix}_pageno")
-    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
-    if rows and rows[0] < len(page.rows):
-        st.session_state[f"{prefix}_opened"] = st.session_state.get(f"{prefix}_opened", 0) + 1
-        state.open_decision(str(page.rows.index[rows[0]]))
-        if on_open is not None:
-            st.switch_page(on_open)
-        st.rerun()
 
 
 def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:

@@ -203,3 +203,11 @@ def test_base_and_audit(fraud: Bundle) -> None:
     frame = result.to_frame()
     frame.loc[0, "label"] = "changed"
     assert "changed" not in result.contributions.labels
+
+
+def test_top_reasons_equal_the_full_explanations(sample: Bundle) -> None:
+    from explain.decision import explain_decisions, top_reasons
+
+    ids = [str(i) for i in sample.decisions.index[:60]]
+    full = [r.reasons[0].statement if r.reasons else "" for r in explain_decisions(sample, ids)]
+    assert top_reasons(sample, ids) == full
