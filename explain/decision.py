@@ -315,9 +315,7 @@ def explain_decision(
     return explain_decisions(bundle, [decision_id], data=data)[0]
 
 
-def top_reasons(
-    bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions"
-) -> list[str]:
+def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions") -> list[str]:
     """The first reason statement of each decision (empty when none), without building whole
     explanations: one SHAP call and a sign per row. Equals ``explain_decisions(...)[i].reasons[0]``."""
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
