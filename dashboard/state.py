@@ -23,6 +23,12 @@ S_TABLE = "current_table"
 S_NOTICE = "notice"
 S_PAGE = "decisions_page"
 S_LAST_QUERY = "last_query_string"
+S_TOOL_TAB = "decision_tool_tab"
+# the decision page's tool tabs (their labels are the tab widget's values)
+TAB_RECOURSE = "What would change it"
+TAB_WHATIF = "What if…"
+TAB_SIMILAR = "Similar past decisions"
+TAB_CASEFILE = "Case file"
 
 TABLES = ("decisions", "reference", "current")
 MAX_ID_LENGTH = 200

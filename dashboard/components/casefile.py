@@ -13,27 +13,32 @@ from explain.decision import DecisionResult
 
 
 def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
-    """Two download buttons; each file is built only when its button is clicked."""
+    """The case file is built when "Prepare" is clicked, then offered for download; the CSV is small and
+    offered at once."""
     what_if = st.session_state.get(whatif_key(key, result.id, table))
     safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in result.id)[:60] or "decision"
+    prepared_key = f"casefile::{key}::{table}::{result.id}"
     c1, c2 = st.columns(2)
-    c1.download_button(
-        "Download the case file (HTML)",
-        data=lambda: case_file_html(
+    if c1.button("Prepare the case file", icon=":material/description:", key=f"prepare::{prepared_key}"):
+        st.session_state[prepared_key] = case_file_html(
             result, bundle_name=bundle.name, what_if=what_if, generated_at=dt.datetime.now(dt.UTC)
-        ),
-        file_name=f"case-{key}-{safe_id}.html",
-        mime="text/html",
-        icon=":material/description:",
-        key=f"casefile::{key}::{result.id}",
-    )
+        )
+    if prepared_key in st.session_state:
+        c1.download_button(
+            "Download the case file (HTML)",
+            data=st.session_state[prepared_key],
+            file_name=f"case-{key}-{safe_id}.html",
+            mime="text/html",
+            icon=":material/download:",
+            key=f"download::{prepared_key}",
+        )
     c2.download_button(
         "Download the contributions (CSV)",
-        data=lambda: contributions_csv(result),
+        data=contributions_csv(result),
         file_name=f"contributions-{key}-{safe_id}.csv",
         mime="text/csv",
         icon=":material/table:",
-        key=f"csv::{key}::{result.id}",
+        key=f"csv::{prepared_key}",
     )
     st.caption(
         "The case file holds the verdict, summary, reasons, warnings, every input's effect, any what-if you "

@@ -14,6 +14,7 @@ from dashboard.components.share import share_link
 from dashboard.components.similar import similar_panel
 from dashboard.components.verdict import verdict_card
 from dashboard.components.whatif import whatif_panel
+from dashboard.state import TAB_CASEFILE, TAB_RECOURSE, TAB_SIMILAR, TAB_WHATIF
 from dashboard.text import md
 from explain import DecisionNotFoundError, ExplainError
 from explain.figures import DEFAULT_THEME, contribution_waterfall
@@ -84,13 +85,16 @@ st.dataframe(
     hide_index=True,
     column_config={"Effect (pts)": st.column_config.NumberColumn(format="%+.2f")},
 )
-tabs = st.tabs(["What if…", "What would change it", "Similar past decisions", "Case file"])
-with tabs[0]:
-    whatif_panel(key, bundle, result, table)
-with tabs[1]:
-    recourse_panel(key, bundle, result, table)
-with tabs[2]:
-    similar_panel(key, bundle, result, table)
-with tabs[3]:
-    casefile_panel(key, bundle, result, table)
+# only the open tab runs (and is sent to the browser), which keeps opening a decision quick
+panels = {
+    TAB_RECOURSE: recourse_panel,
+    TAB_WHATIF: whatif_panel,
+    TAB_SIMILAR: similar_panel,
+    TAB_CASEFILE: casefile_panel,
+}
+tabs = st.tabs(list(panels), key=state.S_TOOL_TAB, on_change="rerun")
+for tab, panel in zip(tabs, panels.values(), strict=True):
+    if tab.open:
+        with tab:
+            panel(key, bundle, result, table)
 st.caption(md(result.audit.text()))

@@ -20,6 +20,9 @@ def _adverse(bundle: Bundle) -> str:
 def test_what_if_shows_the_models_score_for_the_edited_row(loan: Bundle) -> None:
     decision_id = _adverse(loan)
     at = open_app(bundle="loan", decision=decision_id)
+    assert not at.number_input  # only the open tab runs: the what-if form waits for its tab
+    at.session_state["decision_tool_tab"] = "What if…"
+    at.run()
     form = f"form::loan::decisions::{decision_id}::False"
     low = float(loan.reference["debt_to_income"].quantile(0.05))  # type: ignore[index]
     at.number_input(key=f"{form}::debt_to_income").set_value(round(low, 1))
@@ -57,11 +60,22 @@ def test_recourse_panel_shows_the_librarys_suggestions(loan: Bundle, fraud: Bund
 def test_hostile_bundle_on_every_panel(hostile_bundle: Bundle, decision: str) -> None:
     decision_id = str(hostile_bundle.decisions.index[0]) if decision == "first" else _adverse(hostile_bundle)
     at = open_app(bundle="hostile", decision=decision_id)
-    texts = _all_markdown(at)
-    for text in texts:
-        assert_no_live_markup(text)
-    labels = [w.label for w in at.get("number_input")] + [w.label for w in at.get("selectbox")]
-    assert any("\\<img src=x onerror=alert\\(1\\)\\>" in lbl for lbl in labels)  # what-if widget labels, escaped
-    options = [str(o) for w in at.get("selectbox") for o in w.options]
-    assert any(o in HOSTILE for o in options)  # category options carry the literal text
-    assert len(at.get("download_button")) == 2
+    for tab in ("What would change it", "What if…", "Similar past decisions", "Case file"):
+        at.session_state["decision_tool_tab"] = tab
+        at.run()
+        assert_healthy(at)
+        for text in _all_markdown(at):
+            assert_no_live_markup(text)
+        if tab == "What if…":
+            labels = [w.label for w in at.get("number_input")] + [w.label for w in at.get("selectbox")]
+            assert any("\\<img src=x onerror=alert\\(1\\)\\>" in lbl for lbl in labels)  # labels, escaped
+            options = [str(o) for w in at.get("selectbox") for o in w.options]
+            assert any(o in HOSTILE for o in options)  # category options carry the literal text
+        if tab == "Similar past decisions":
+            similar = next(df.value for df in at.dataframe if "Similarity" in df.value.columns)
+            assert len(similar) == 5 and any(str(i).startswith(HOSTILE) for i in similar["Id"])
+        if tab == "Case file":
+            assert len(at.get("download_button")) == 1  # the CSV; the case file waits for "Prepare"
+            next(b for b in at.button if b.label == "Prepare the case file").click()
+            at.run()
+            assert len(at.get("download_button")) == 2
