@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import streamlit as st
+
+from dashboard.text import md
+from explain import ExplainError
+
+T = TypeVar("T")
+Progress = Callable[[float, str], None]
 
 
 @contextmanager
@@ -21,3 +28,15 @@ def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
         yield update
     finally:
         bar.empty()
+
+
+def computed(text: str, compute: Callable[[Progress], T], *, unavailable: str) -> T:
+    """Run a slow computation behind a progress bar. When ``explain`` says it cannot be done for
+    this bundle (no reference data, no outcomes, …), say why and stop the page."""
+    try:
+        with progress_bar(text) as progress:
+            return compute(progress)
+    except ExplainError as err:
+        st.info(md(f"{unavailable}: {err}"))
+        st.stop()
+        raise  # st.stop() raises; this line is never reached

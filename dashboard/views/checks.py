@@ -6,9 +6,8 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
-from dashboard.components.progress import progress_bar
+from dashboard.components.progress import computed
 from dashboard.text import md
-from explain import ExplainError
 
 key, bundle = current_bundle()
 fp = bundle.fingerprint
@@ -35,12 +34,11 @@ else:
     )
 
 st.markdown("#### Explanation quality")
-try:
-    with progress_bar("Explanation quality") as progress:
-        quality = cache.quality_result(key, fp, _progress=progress)
-except ExplainError as err:
-    st.info(md(f"Explanation quality needs reference data with outcomes: {err}"))
-    st.stop()
+quality = computed(
+    "Explanation quality",
+    lambda progress: cache.quality_result(key, fp, _progress=progress),
+    unavailable="Explanation quality needs reference data with outcomes",
+)
 c1, c2, c3 = st.columns(3)
 c1.metric(
     "Additivity residual",

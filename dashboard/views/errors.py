@@ -7,20 +7,18 @@ import streamlit as st
 
 from dashboard import cache, state
 from dashboard.components.page import current_bundle
-from dashboard.components.progress import progress_bar
+from dashboard.components.progress import computed
 from dashboard.text import md
-from explain import ExplainError
 from explain.figures.theme import DEFAULT_THEME
 from explain.figures.workbench2 import error_segments_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Where the model errs · {bundle.name}"))
-try:
-    with progress_bar("Fitting the error tree") as progress:
-        result = cache.errors(key, bundle.fingerprint, _progress=progress)
-except ExplainError as err:
-    st.info(md(f"Error analysis needs reference data with outcomes: {err}"))
-    st.stop()
+result = computed(
+    "Fitting the error tree",
+    lambda progress: cache.errors(key, bundle.fingerprint, _progress=progress),
+    unavailable="Error analysis needs reference data with outcomes",
+)
 st.plotly_chart(error_segments_chart(result, theme=DEFAULT_THEME), theme=None)
 frame = result.to_frame()
 view = pd.DataFrame(

@@ -6,9 +6,8 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
-from dashboard.components.progress import progress_bar
+from dashboard.components.progress import computed, progress_bar
 from dashboard.text import md
-from explain import ExplainError
 from explain.checks import rank_differences
 from explain.figures.theme import DEFAULT_THEME
 from explain.figures.workbench import importance_bars, shap_beeswarm
@@ -19,12 +18,11 @@ st.title(md(f"Importance · {bundle.name}"))
 data = "reference" if bundle.reference is not None else "decisions"
 with progress_bar("Mean |SHAP|") as progress:
     shap_imp = cache.shap_importance_result(key, fp, data, _progress=progress)
-try:
-    with progress_bar("Permutation importance") as progress:
-        perm = cache.permutation_result(key, fp, _progress=progress)
-except ExplainError as err:
-    st.info(md(f"Permutation importance needs reference data with outcomes: {err}"))
-    st.stop()
+perm = computed(
+    "Permutation importance",
+    lambda progress: cache.permutation_result(key, fp, _progress=progress),
+    unavailable="Permutation importance needs reference data with outcomes",
+)
 st.plotly_chart(importance_bars(shap_imp, perm, theme=DEFAULT_THEME), theme=None)
 st.caption(
     md(

@@ -6,10 +6,9 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
-from dashboard.components.progress import progress_bar
+from dashboard.components.progress import computed
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
-from explain import ExplainError
 from explain.cost import cost_threshold
 from explain.figures.theme import DEFAULT_THEME as THEME
 from explain.figures.workbench2 import (
@@ -23,12 +22,11 @@ from explain.figures.workbench2 import (
 
 key, bundle = current_bundle()
 st.title(md(f"Performance · {bundle.name}"))
-try:
-    with progress_bar("Scoring the reference data") as progress:
-        perf = cache.performance(key, bundle.fingerprint, _progress=progress)
-except ExplainError as err:
-    st.info(md(f"Performance needs reference data with outcomes: {err}"))
-    st.stop()
+perf = computed(
+    "Scoring the reference data",
+    lambda progress: cache.performance(key, bundle.fingerprint, _progress=progress),
+    unavailable="Performance needs reference data with outcomes",
+)
 threshold = threshold_slider(key, bundle)
 m = perf.at(threshold)
 cols = st.columns(6)
