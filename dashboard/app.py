@@ -26,10 +26,10 @@ location = state.sync_location(keys)
 
 with st.sidebar:
     if keys:
+        st.session_state["bundle_picker"] = location.bundle  # a link may have changed it
         st.selectbox(
             "Model",
             keys,
-            index=keys.index(location.bundle) if location.bundle in keys else 0,
             key="bundle_picker",
             on_change=lambda: state.set_bundle(st.session_state["bundle_picker"]),
         )

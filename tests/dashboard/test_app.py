@@ -176,3 +176,15 @@ def test_hostile_bundle_shows_only_literal_text(hostile_dir: object) -> None:
         assert not at.exception
         for text in _all_markdown(at):
             assert_no_live_markup(text)
+
+
+def test_bundle_picker_follows_a_new_link_and_switches_bundle() -> None:
+    at = open_app(bundle="loan")
+    assert at.selectbox(key="bundle_picker").value == "loan"
+    at.query_params["bundle"] = "churn"
+    at.run()
+    assert at.selectbox(key="bundle_picker").value == "churn"
+    assert any("Subscriber churn" in t.value for t in at.title)
+    at.selectbox(key="bundle_picker").set_value("fraud").run()
+    assert at.query_params["bundle"] == "fraud"
+    assert any("Card fraud screening" in t.value for t in at.title)
