@@ -1,16 +1,16 @@
 """The one place user-derived text is made safe to show.
 
 Labels, units, descriptions, category values and ids come from a user's files. Streamlit
-renders Markdown (links, images) in most text it shows, and plotly renders a few HTML tags
-in chart text, so such text goes through :func:`md` (for Markdown contexts) or :func:`plain`
-(for plotly labels) before it reaches the page. Tables (``st.dataframe``) and the options of
-``st.selectbox`` and ``st.multiselect`` show text as it is and need neither (escaping them
+renders Markdown (links, images) in most text it shows, so such text goes through :func:`md`
+before it reaches the page. (Plotly renders a few HTML tags in chart text; the figure
+builders in ``explain.figures`` escape their labels themselves, so they are safe in
+notebooks too.) Tables (``st.dataframe``) and the options of
+``st.selectbox`` and ``st.multiselect`` show text as it is and need no escaping (escaping them
 would show the backslashes); widget labels, captions, headings and alerts need :func:`md`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
@@ -25,8 +25,3 @@ def md(text: object) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
     escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
     return escaped.replace("\n", " ")
-
-
-def plain(text: object) -> str:
-    """Escape text for plotly labels and hover text, which render a subset of HTML."""
-    return html.escape(str(text), quote=True)

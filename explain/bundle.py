@@ -22,14 +22,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from explain.errors import (
     BundleError,
     ExplainError,
     FeatureNotFoundError,
-    ModelLoadError,
     OutcomesMissingError,
     SpecError,
 )
@@ -447,21 +445,8 @@ def write_bundle(
     return target
 
 
-def bundle_table(bundle: Bundle, data: TableName | str | pd.DataFrame) -> pd.DataFrame:
-    """A table of the bundle by name, or a user's DataFrame checked against the model."""
-    if isinstance(data, pd.DataFrame):
-        return data
-    return bundle.table(data)
-
-
-def ids_of(frame: pd.DataFrame) -> np.ndarray:
-    """The ids of a table as an array of strings."""
-    return np.asarray(frame.index.astype(str))
-
-
 __all__ = [
     "Bundle",
-    "ModelLoadError",
     "TableName",
     "check_bundle",
     "load_bundle",

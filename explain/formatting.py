@@ -83,13 +83,6 @@ def format_score(score: float, threshold: float) -> str:
     return text
 
 
-def format_points(delta: float) -> str:
-    """A change in probability as signed percentage points: ``+4.1 pts``, ``−0.3 pts``."""
-    pts = 100 * float(delta)
-    sign = "+" if pts > 0 else ("−" if pts < 0 else "±")
-    return f"{sign}{abs(pts):.1f} pts" if abs(pts) >= 0.05 or pts == 0 else f"{sign}{abs(pts):.2f} pts"
-
-
 def ordinal(n: int) -> str:
     """``1st``, ``2nd``, ``23rd``, ``11th``."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
