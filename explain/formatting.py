@@ -83,6 +83,13 @@ def format_score(score: float, threshold: float) -> str:
     return text
 
 
+def format_outcome(value: object) -> str:
+    """A known outcome in words: ``happened`` (1), ``did not happen`` (0), ``not known yet``."""
+    if is_missing(value):
+        return "not known yet"
+    return "happened" if float(value) == 1 else "did not happen"  # type: ignore[arg-type]
+
+
 def ordinal(n: int) -> str:
     """``1st``, ``2nd``, ``23rd``, ``11th``."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

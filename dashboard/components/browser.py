@@ -10,8 +10,11 @@ from dashboard import cache, state
 from dashboard.text import md
 from explain import Bundle
 from explain.browse import PAGE_SIZE, ColumnFilter, DecisionQuery, query_decisions
+from explain.formatting import format_outcome
 
-OUTCOME_WORDS = {"positive": "Happened", "negative": "Did not happen", "unknown": "Not known yet"}
+OUTCOME_WORDS = {
+    key: format_outcome(value).capitalize() for key, value in (("positive", 1), ("negative", 0), ("unknown", None))
+}
 
 
 def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFilter | None:
@@ -130,10 +133,7 @@ def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
     out["Score"] = 100 * rows["score"].to_numpy()
     out["Verdict"] = rows["verdict"].to_numpy()
     if "outcome" in rows.columns:
-        out["Outcome"] = [
-            OUTCOME_WORDS["unknown"] if pd.isna(v) else OUTCOME_WORDS["positive" if v == 1 else "negative"]
-            for v in rows["outcome"]
-        ]
+        out["Outcome"] = [format_outcome(v).capitalize() for v in rows["outcome"]]
     if "top_reason" in rows.columns:
         out["Top reason"] = rows["top_reason"].to_numpy()
     for column in [*bundle.features, *spec.columns]:

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import cache, state
 from explain import Bundle, ExplainError
 from explain.decision import DecisionResult
+from explain.formatting import format_outcome
 
 
 def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
@@ -24,9 +25,7 @@ def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) 
             "Similarity": 100 * (1 - frame["distance"]),
             "Score": 100 * frame["score"],
             "Verdict": frame["verdict"],
-            "Outcome": [
-                "not known" if pd.isna(v) else ("happened" if v == 1 else "did not happen") for v in frame["outcome"]
-            ],
+            "Outcome": [format_outcome(v) for v in frame["outcome"]],
         }
     )
     event = st.dataframe(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.text import md
 from explain.decision import DecisionResult
+from explain.formatting import format_outcome
 
 
 def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
@@ -21,6 +22,6 @@ def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
         )
         st.subheader(f"{icon} {md(p.headline)}", anchor=False)
         if result.outcome is not None:
-            st.caption(md(f"Known outcome: {'happened' if result.outcome == 1 else 'did not happen'}"))
+            st.caption(md(f"Known outcome: {format_outcome(result.outcome)}"))
     for warning in result.warnings:
         st.warning(md(warning), icon=":material/warning:")

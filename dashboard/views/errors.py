@@ -11,6 +11,7 @@ from dashboard.components.progress import computed
 from dashboard.text import md
 from explain.figures.theme import DEFAULT_THEME
 from explain.figures.workbench2 import error_segments_chart
+from explain.formatting import format_outcome
 
 key, bundle = current_bundle()
 st.title(md(f"Where the model errs · {bundle.name}"))
@@ -54,7 +55,7 @@ cases_view = pd.DataFrame(
         "Id": cases["id"],
         "Mistake": cases["kind"],
         "Score": 100 * cases["score"],
-        "Outcome": cases["outcome"].map({1.0: "happened", 0.0: "did not happen"}),
+        "Outcome": [format_outcome(v) for v in cases["outcome"]],
         "Log-loss": cases["log_loss"],
     }
 )
