@@ -1,8 +1,10 @@
 """Loading model files a user hands us, without trusting them.
 
-* LightGBM text models are parsed once in a child process that loads only LightGBM's
-  shared library through ``ctypes``: a truncated or corrupt file can abort the process that
-  parses it, and that must not be the app. The verdict is cached per file hash.
+* LightGBM text models are parsed and validated in Python (:mod:`explain._lightgbm_text`)
+  and written back canonically; that text is then loaded, dumped and used to predict in a
+  child process before the app loads it, since LightGBM's C++ loader crashes the process on
+  a damaged file. Only the canonical text ever reaches LightGBM in the app's process. The
+  child's verdict is cached per text.
 * scikit-learn models load through skops with a fixed allow-list of types.
 * pickle, joblib and dill files are refused by their content, whatever their name.
 """
@@ -10,15 +12,17 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
+import json
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from explain._lightgbm_text import LightGBMText, canonical_text, parse_lightgbm_text
 from explain.errors import ModelLoadError
 
 #: Types outside skops' default trust that a supported scikit-learn model may contain.
@@ -42,21 +46,39 @@ SAFE_EXPORT_HINT = (
     "LightGBM models as text (booster.save_model('model.txt'))."
 )
 
-_CHILD_CHECK = """
-import ctypes, sys
-lib = ctypes.cdll.LoadLibrary(sys.argv[1])
-handle = ctypes.c_void_p()
-n_iter = ctypes.c_int()
-rc = lib.LGBM_BoosterCreateFromModelfile(sys.argv[2].encode(), ctypes.byref(n_iter), ctypes.byref(handle))
-if rc != 0:
-    lib.LGBM_GetLastError.restype = ctypes.c_char_p
-    sys.stderr.write(lib.LGBM_GetLastError().decode(errors="replace"))
-    sys.exit(3)
-lib.LGBM_BoosterFree(handle)
+#: What the child does with a model text: everything the app will do with it (construct the
+#: Booster as the app does, read its parameters, dump it, predict raw scores and
+#: contributions for rows of zeros and of missing values). Optional libraries that LightGBM
+#: would import are blocked, so the child starts in about half a second. Cases arrive as
+#: JSON lines on stdin; one line per case is printed as it finishes, so a crash names its case.
+_CHILD_CHECK = r"""
+import json, sys
+for name in ("sklearn", "pandas", "dask", "pyarrow", "matplotlib", "graphviz", "cffi", "psutil", "polars"):
+    sys.modules[name] = None
+import numpy as np
+import lightgbm as lgb
+for line in sys.stdin:
+    case = json.loads(line)
+    try:
+        with open(case["path"], encoding="utf-8") as f:
+            booster = lgb.Booster(model_str=f.read())
+        booster.params
+        booster.dump_model()
+        n_features = booster.num_feature()
+        booster.num_trees()
+        booster.feature_name()
+        rows = np.vstack([np.zeros(n_features), np.full(n_features, np.nan), np.arange(n_features) % 3])
+        booster.predict(rows, raw_score=True, num_threads=1)
+        booster.predict(rows, pred_contrib=True, num_threads=1)
+        booster.predict(rows, pred_leaf=True, num_threads=1)
+        print(json.dumps({"i": case["i"], "error": None}), flush=True)
+    except Exception as err:
+        print(json.dumps({"i": case["i"], "error": f"{type(err).__name__}: {err}"[:300]}), flush=True)
 """
 
-_verdicts: dict[str, str | None] = {}  # file sha256 -> None if fine, else the error text
+_verdicts: dict[str, str | None] = {}  # canonical text sha256 -> None if fine, else the error text
 _verdicts_lock = threading.Lock()
+CHILD_TIMEOUT = 120.0
 
 
 def file_digest(data: bytes) -> str:
@@ -77,58 +99,89 @@ def refuse_pickle(data: bytes, path: Path) -> None:
         )
 
 
-def _lightgbm_library() -> str:
-    spec = importlib.util.find_spec("lightgbm")
-    if spec is None or spec.origin is None:  # pragma: no cover - lightgbm is a dependency
-        raise ModelLoadError("LightGBM is not installed; install it to load model.txt files.")
-    root = Path(spec.origin).parent
-    for candidate in (root / "lib" / "lib_lightgbm.so", root / "lib_lightgbm.so", root / "lib" / "lib_lightgbm.dylib"):
-        if candidate.exists():
-            return str(candidate)
-    found = sorted(root.glob("**/lib_lightgbm.*"))
-    if not found:  # pragma: no cover
-        raise ModelLoadError(f"LightGBM's shared library was not found under {root}.")
-    return str(found[0])
+def _run_child(texts: list[str]) -> list[str | None]:
+    """Check model texts in child processes; a crash refuses its case and a new child goes on."""
+    verdicts: list[str | None] = [None] * len(texts)
+    with tempfile.TemporaryDirectory(prefix="explain-check-") as tmp:
+        paths = []
+        for i, text in enumerate(texts):
+            path = Path(tmp) / f"{i}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        start = 0
+        while start < len(texts):
+            lines = "".join(json.dumps({"i": i, "path": paths[i]}) + "\n" for i in range(start, len(texts)))
+            try:
+                proc = subprocess.run(
+                    [sys.executable, "-I", "-c", _CHILD_CHECK],
+                    input=lines,
+                    capture_output=True,
+                    text=True,
+                    timeout=CHILD_TIMEOUT,
+                    check=False,
+                )
+                out, code = proc.stdout, proc.returncode
+            except subprocess.TimeoutExpired as err:
+                out = err.stdout.decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
+                code = None
+            done = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            for item in done:
+                verdicts[item["i"]] = item["error"]
+            start = done[-1]["i"] + 1 if done else start
+            if start < len(texts) and (code != 0 or not done):
+                reason = (
+                    f"took longer than {CHILD_TIMEOUT:.0f} s"
+                    if code is None
+                    else f"crashed the parser (exit code {code})"
+                )
+                verdicts[start] = f"loading it {reason}"
+                start += 1
+    return verdicts
 
 
-def check_lightgbm_text(path: Path, data: bytes) -> None:
-    """Parse a LightGBM text model in a child process first; raise if the child fails.
+def check_lightgbm_texts(texts: list[str]) -> list[str | None]:
+    """For each canonical model text, ``None`` if LightGBM handles it safely, else why not.
 
-    The result is cached per file hash, so a bundle loads the second time without a child.
+    Each text is loaded, dumped and used to predict in a child process before this process
+    touches it; verdicts are cached per text, so a bundle loads again without a child.
     """
+    digests = [file_digest(t.encode("utf-8")) for t in texts]
+    with _verdicts_lock:
+        todo = sorted({d: i for i, d in enumerate(digests) if d not in _verdicts}.values())
+    if todo:
+        found = _run_child([texts[i] for i in todo])
+        with _verdicts_lock:
+            for i, verdict in zip(todo, found, strict=True):
+                _verdicts[digests[i]] = verdict
+    with _verdicts_lock:
+        return [_verdicts[d] for d in digests]
+
+
+def safe_lightgbm_text(path: Path, data: bytes) -> tuple[str, LightGBMText]:
+    """The canonical text of a LightGBM model file and its parse, or :class:`ModelLoadError`.
+
+    The bytes are parsed and validated in Python, written back canonically, and that text
+    is exercised in a child process; only then may this process load it.
+    """
+    parsed, text = prepare_lightgbm_text(path, data)
+    verdict = check_lightgbm_texts([text])[0]
+    if verdict is not None:
+        raise ModelLoadError(
+            f"{path}: LightGBM cannot use this model safely ({verdict}). Export it again with "
+            "booster.save_model('model.txt')."
+        )
+    return text, parsed
+
+
+def prepare_lightgbm_text(path: Path, data: bytes) -> tuple[LightGBMText, str]:
+    """Refuse pickles and non-models, then parse and validate; return the parse and canonical text."""
     refuse_pickle(data, path)
-    if not data.startswith(b"tree\n"):
+    if not data.startswith(b"tree\n") and not data.startswith(b"tree\r\n"):
         raise ModelLoadError(
             f"{path}: not a LightGBM text model (it should start with the line 'tree'). {SAFE_EXPORT_HINT}"
         )
-    digest = file_digest(data)
-    with _verdicts_lock:
-        known = digest in _verdicts
-        verdict = _verdicts.get(digest)
-    if not known:
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-I", "-S", "-c", _CHILD_CHECK, _lightgbm_library(), str(path)],
-                capture_output=True,
-                timeout=120,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            verdict = "parsing the model took longer than 120 s"
-        else:
-            if proc.returncode == 0:
-                verdict = None
-            else:
-                detail = proc.stderr.decode(errors="replace").strip().splitlines()
-                reason = detail[-1] if detail else f"the parser exited with code {proc.returncode}"
-                verdict = f"LightGBM could not parse it ({reason})"
-        with _verdicts_lock:
-            _verdicts[digest] = verdict
-    if verdict is not None:
-        raise ModelLoadError(
-            f"{path}: the model file is damaged or truncated: {verdict}. Export it again with "
-            "booster.save_model('model.txt')."
-        )
+    parsed = parse_lightgbm_text(data, source=str(path))
+    return parsed, canonical_text(parsed)
 
 
 def load_skops(path: Path, data: bytes) -> Any:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from explain._safe_load import check_lightgbm_text, load_skops
+from explain._safe_load import load_skops, safe_lightgbm_text
 from explain.errors import FeatureNotFoundError, ModelLoadError, UnsupportedModelError
 
 Family = Literal["lightgbm", "sklearn-tree", "sklearn-linear", "sklearn-other"]
@@ -271,11 +271,11 @@ def load_model(path: Path) -> tuple[ModelAdapter, bytes]:
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        check_lightgbm_text(path, data)
+        text, _ = safe_lightgbm_text(path, data)
         import lightgbm as lgb
 
         try:
-            booster = lgb.Booster(model_str=data.decode("utf-8"))
+            booster = lgb.Booster(model_str=text)
         except Exception as err:  # pragma: no cover - the child check catches these first
             raise ModelLoadError(f"{path}: LightGBM could not read the model: {err}") from err
         return adapt_lightgbm(booster), data

@@ -129,7 +129,7 @@ BAD_BUNDLES: list[tuple[str, Callable[[Path], None], str]] = [
         r"the spec lists \[columns.channels\] but the data has no column 'channels'",
     ),
     ("missing data file", lambda p: (p / "reference.parquet").unlink(), r"reference.parquet does not exist"),
-    ("truncated model.txt", _truncate_model, r"model.txt: the model file is damaged or truncated"),
+    ("truncated model.txt", _truncate_model, r"model.txt: the LightGBM model file is damaged or incomplete"),
     (
         "skops type outside the allow-list",
         _skops_with_untrusted_type,

@@ -1,0 +1,63 @@
+"""Run the app's own loading path on many damaged model files, in a process that may crash.
+
+Used by ``test_model_fuzz.py``: reads case files named on stdin (one path per line), loads
+each exactly as a bundle does (:func:`explain.models.load_model`, with its child-process
+check batched up front), and for each model that loads, explains rows and checks
+additivity. Prints one JSON line per case as it finishes, so the test can tell which case
+killed the process if one ever does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from explain import _safe_load
+from explain.attributions import _lightgbm_contributions
+from explain.errors import ExplainError
+from explain.models import load_model
+
+
+def _rows(adapter: object, n: int = 20) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({name: rng.normal(size=n) for name in adapter.feature_names})  # type: ignore[attr-defined]
+    frame.iloc[::4, 0] = np.nan
+    for name, known in adapter.categories.items():  # type: ignore[attr-defined]
+        values = [known[i % len(known)] if known else None for i in range(n)]
+        values[1] = None
+        frame[name] = pd.Series(values, dtype=object)
+    return frame
+
+
+def main() -> None:
+    paths = [Path(line.strip()) for line in sys.stdin if line.strip()]
+    texts = []
+    for path in paths:  # batch the child-process checks, as the app's cache would
+        with contextlib.suppress(ExplainError):
+            texts.append(_safe_load.prepare_lightgbm_text(path, path.read_bytes())[1])
+    _safe_load.check_lightgbm_texts(texts)
+    for path in paths:
+        outcome: dict[str, object] = {"case": path.name}
+        try:
+            adapter, _ = load_model(path)
+            x = adapter.prepare(_rows(adapter))
+            values, base, _ = _lightgbm_contributions(adapter, x)
+            raw = adapter.predict_raw(x)
+            outcome["residual"] = float(np.max(np.abs(base + values.sum(axis=1) - raw)))
+            outcome["result"] = "loaded"
+        except ExplainError as err:
+            outcome["result"] = type(err).__name__
+            outcome["message"] = str(err)
+        except Exception as err:  # reported, and the test fails on it
+            outcome["result"] = f"unexpected {type(err).__name__}"
+            outcome["message"] = str(err)[:300]
+        print(json.dumps(outcome), flush=True)
+
+
+if __name__ == "__main__":
+    main()
