@@ -26,6 +26,7 @@ import pandas as pd
 
 from explain.errors import (
     BundleError,
+    BundleExistsError,
     ExplainError,
     FeatureNotFoundError,
     OutcomesMissingError,
@@ -388,6 +389,17 @@ def check_bundle(path: str | os.PathLike[str]) -> list[str]:
     return [str(p) for p in problems]
 
 
+def _with_id_column(frame: pd.DataFrame, id_column: str, name: str) -> pd.DataFrame:
+    """The frame with its ids as a column: a loaded bundle keeps ids in the index."""
+    if id_column in frame.columns:
+        return frame
+    if frame.index.name == id_column or not isinstance(frame.index, pd.RangeIndex):
+        return frame.rename_axis(id_column).reset_index()
+    raise BundleError(
+        f"the {name} table has no id column {id_column!r} (id_column in the spec) and no ids in its index."
+    )
+
+
 def write_bundle(
     path: str | os.PathLike[str],
     *,
@@ -401,11 +413,20 @@ def write_bundle(
     """Write a bundle directory atomically: into a temporary directory, then renamed into place.
 
     Two processes writing the same bundle never expose half of one: the first rename wins
-    and the other's copy is discarded (unless ``overwrite``). LightGBM models are saved as
-    text, scikit-learn models with skops. Tables are written as Parquet without the index.
+    and, without ``overwrite``, the other raises :class:`BundleExistsError` (as does any
+    write to an existing directory). LightGBM models are saved as text, scikit-learn models
+    with skops. Tables are written as Parquet with the ids as a column (a loaded bundle's
+    tables keep them in the index), so the written bundle always loads again. The spec is
+    checked for text TOML cannot hold before anything is written.
+
+    Examples
+    --------
+    >>> write_bundle("my_model", spec=bundle.spec, model=bundle.model.estimator,
+    ...              decisions=bundle.decisions, overwrite=True)  # doctest: +SKIP
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not overwrite:
+        raise BundleExistsError(f"{target} already exists; pass overwrite=True to replace it.")
     adapter = adapt_estimator(model)
     model_file = "model.txt" if adapter.family == "lightgbm" else "model.skops"
     names = {
@@ -414,34 +435,40 @@ def write_bundle(
         "current": "current.parquet" if current is not None else None,
     }
     spec = replace(spec, model=model_file, **names)  # type: ignore[arg-type]
+    toml_text = spec_to_toml(spec)
+    if parse_spec(tomllib.loads(toml_text), source=SPEC_FILE) != spec:  # pragma: no cover - a writer bug
+        raise SpecError("the spec would not read back as written; nothing was written.")
+    tables = {
+        key: None if frame is None else _with_id_column(frame, spec.id_column, key)
+        for key, frame in (("decisions", decisions), ("reference", reference), ("current", current))
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        (tmp / SPEC_FILE).write_text(spec_to_toml(spec), encoding="utf-8")
+        (tmp / SPEC_FILE).write_text(toml_text, encoding="utf-8")
         if adapter.family == "lightgbm":
             (tmp / model_file).write_text(adapter.estimator.model_to_string(num_iteration=-1), encoding="utf-8")
         else:
             import skops.io as sio
 
             sio.dump(adapter.estimator, tmp / model_file)
-        for key, frame in (("decisions", decisions), ("reference", reference), ("current", current)):
+        for key, frame in tables.items():
             if frame is not None:
                 frame.to_parquet(tmp / str(names[key]), index=False)
         if target.exists():
             if not overwrite:
-                shutil.rmtree(tmp)
-                return target
+                raise BundleExistsError(f"{target} was written by someone else meanwhile; nothing was replaced.")
             trash = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(target, trash)
             shutil.rmtree(trash, ignore_errors=True)
         try:
             os.rename(tmp, target)
-        except OSError:
+        except OSError as err:
             if not target.exists():
                 raise
-            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
-    except BaseException:
+            raise BundleExistsError(f"{target} was written by someone else meanwhile; nothing was replaced.") from err
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 

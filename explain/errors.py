@@ -20,6 +20,10 @@ class BundleError(ExplainError, ValueError):
     """A bundle's files or tables are missing or inconsistent (ids, outcomes, columns)."""
 
 
+class BundleExistsError(ExplainError, FileExistsError):
+    """:func:`~explain.bundle.write_bundle` was asked to write over an existing bundle without ``overwrite``."""
+
+
 class ModelLoadError(ExplainError, ValueError):
     """A model file is unreadable, truncated, untrusted, or of a refused format."""
 

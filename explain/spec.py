@@ -315,6 +315,24 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
     )
 
 
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and every control character escaped."""
+    out = []
+    for ch in text:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:
+            raise SpecError(f"the text {text[:40]!r} holds a lone surrogate character, which no file can store.")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def spec_to_toml(spec: Spec) -> str:
     """Write a spec as ``bundle.toml`` text (the inverse of :func:`parse_spec`)."""
 
@@ -323,11 +341,11 @@ def spec_to_toml(spec: Spec) -> str:
             return "true" if v else "false"
         if isinstance(v, (int, float)):
             return repr(v)
-        return json.dumps(str(v), ensure_ascii=False)
+        return toml_string(str(v))
 
     def key(k: str) -> str:
         bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
-        return k if bare else json.dumps(k, ensure_ascii=False)
+        return k if bare else toml_string(k)
 
     lines = [f"schema_version = {spec.schema_version}"]
     top = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from explain.bundle import write_bundle
+from explain.errors import BundleExistsError
 from explain.spec import parse_spec
 from sample_models import churn, fraud, loan
 from sample_models._common import Size, default_samples_dir
@@ -66,15 +68,16 @@ def build_sample(name: str, out_dir: Path, *, size: Size = "full", seed: int = 0
     model = module.train(data, size, seed)
     spec = parse_spec(module.SPEC, source=f"sample_models/{name}.py")
     stale = target.exists()
-    write_bundle(
-        target,
-        spec=spec,
-        model=model,
-        decisions=data.decisions,
-        reference=data.reference,
-        current=data.current,
-        overwrite=stale,
-    )
+    with contextlib.suppress(BundleExistsError):  # a concurrent first build won; its bundle is the same bytes
+        write_bundle(
+            target,
+            spec=spec,
+            model=model,
+            decisions=data.decisions,
+            reference=data.reference,
+            current=data.current,
+            overwrite=stale,
+        )
     stamp = target / STAMP
     if not stamp.exists() or stale:
         tmp = target / f".{STAMP}.tmp"
