@@ -103,6 +103,41 @@ def _mask(bundle: Bundle, frame: pd.DataFrame, scores: np.ndarray, query: Decisi
     return np.asarray(keep)
 
 
+def _matching_positions(bundle: Bundle, frame: pd.DataFrame, scores: np.ndarray, query: DecisionQuery) -> np.ndarray:
+    """Positions of the rows that pass the query's filters, in the query's sort order."""
+    keep = _mask(bundle, frame, scores, query)
+    positions = np.flatnonzero(keep)
+    if query.sort_by == SCORE:
+        key = scores[positions]
+    elif query.sort_by == ID:
+        key = frame.index.to_numpy()[positions].astype(str)
+    elif query.sort_by in frame.columns:
+        key = frame[query.sort_by].to_numpy()[positions]
+    else:
+        raise ExplainError(f"cannot sort by {query.sort_by!r}; choose score, id or a column of the table.")
+    key_series = pd.Series(key)
+    if isinstance(key_series.dtype, pd.CategoricalDtype):
+        key_series = key_series.astype(str)
+    order = key_series.sort_values(ascending=not query.descending, kind="stable", na_position="last").index
+    return positions[order.to_numpy()]
+
+
+def _rows_frame(bundle: Bundle, frame: pd.DataFrame, scores: np.ndarray, positions: np.ndarray) -> pd.DataFrame:
+    rows = frame.iloc[positions]
+    rule = bundle.spec.decision
+    out = pd.DataFrame(index=rows.index.astype(str))
+    out[SCORE] = scores[positions]
+    out[VERDICT] = np.where(out[SCORE] >= rule.threshold, rule.above, rule.below)
+    out_col = bundle.spec.outcome_column
+    if out_col is not None and out_col in rows.columns:
+        out[OUTCOME] = rows[out_col].to_numpy()
+    for column in rows.columns:
+        if column != out_col:
+            out[column] = rows[column].to_numpy()
+    out.index.name = ID
+    return out
+
+
 def query_decisions(
     bundle: Bundle,
     query: DecisionQuery,
@@ -119,37 +154,32 @@ def query_decisions(
         raise ExplainError(f"page_size must be between 1 and {PAGE_SIZE}; got {query.page_size}.")
     frame = bundle.table(table)
     scores = decision_scores(bundle, table) if scores is None else scores
-    keep = _mask(bundle, frame, scores, query)
-    positions = np.flatnonzero(keep)
+    positions = _matching_positions(bundle, frame, scores, query)
     total = len(positions)
-    if query.sort_by == SCORE:
-        key = scores[positions]
-    elif query.sort_by == ID:
-        key = frame.index.to_numpy()[positions].astype(str)
-    elif query.sort_by in frame.columns:
-        key = frame[query.sort_by].to_numpy()[positions]
-    else:
-        raise ExplainError(f"cannot sort by {query.sort_by!r}; choose score, id or a column of the table.")
-    key_series = pd.Series(key)
-    if isinstance(key_series.dtype, pd.CategoricalDtype):
-        key_series = key_series.astype(str)
-    order = key_series.sort_values(ascending=not query.descending, kind="stable", na_position="last").index
-    positions = positions[order.to_numpy()]
     pages = max(1, -(-total // query.page_size))
     page = min(max(query.page, 0), pages - 1)
     visible = positions[page * query.page_size : (page + 1) * query.page_size]
-    rows = frame.iloc[visible]
-    rule = bundle.spec.decision
-    out = pd.DataFrame(index=rows.index.astype(str))
-    out[SCORE] = scores[visible]
-    out[VERDICT] = np.where(out[SCORE] >= rule.threshold, rule.above, rule.below)
-    out_col = bundle.spec.outcome_column
-    if out_col is not None and out_col in rows.columns:
-        out[OUTCOME] = rows[out_col].to_numpy()
-    if with_reasons and len(rows):
-        out["top_reason"] = top_reasons(bundle, list(out.index), data=table)
-    for column in rows.columns:
-        if column != out_col:
-            out[column] = rows[column].to_numpy()
-    out.index.name = ID
+    out = _rows_frame(bundle, frame, scores, visible)
+    if with_reasons and len(out):
+        reasons = top_reasons(bundle, list(out.index), data=table)
+        out.insert(3 if OUTCOME in out.columns else 2, "top_reason", reasons)
     return DecisionPage(rows=out, total=total, page=page, pages=pages)
+
+
+def matching_decisions(
+    bundle: Bundle,
+    query: DecisionQuery,
+    *,
+    scores: np.ndarray | None = None,
+    table: TableName = "decisions",
+    max_rows: int = 50_000,
+) -> pd.DataFrame:
+    """Every row that matches the query (at most ``max_rows``, in its sort order): id, score,
+    verdict, outcome and the table's columns, for a download. No reasons: those cost a SHAP
+    call per row."""
+    if max_rows < 1:
+        raise ExplainError(f"max_rows must be at least 1; got {max_rows}.")
+    frame = bundle.table(table)
+    scores = decision_scores(bundle, table) if scores is None else scores
+    positions = _matching_positions(bundle, frame, scores, query)[:max_rows]
+    return _rows_frame(bundle, frame, scores, positions).reset_index()

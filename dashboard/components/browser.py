@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import cache, state
 from dashboard.text import md
 from explain import Bundle
-from explain.browse import PAGE_SIZE, ColumnFilter, DecisionQuery, query_decisions
+from explain.browse import PAGE_SIZE, ColumnFilter, DecisionQuery, matching_decisions, query_decisions
+from explain.csv_safety import safe_csv
 from explain.formatting import format_outcome
 
 OUTCOME_WORDS = {
@@ -124,6 +125,42 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     if st.session_state.get(f"{prefix}_pageno", 1) != page.page + 1:
         st.session_state[f"{prefix}_pageno"] = page.page + 1
     st.number_input(f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=f"{prefix}_pageno")
+    _download(key, bundle, query, all_scores, page.total)
+
+
+MAX_DOWNLOAD_ROWS = 50_000
+
+
+def _download(key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray, total: int) -> None:
+    """The matching decisions as a spreadsheet-safe CSV, built when asked for (the table's own
+    export is switched off in the server config because it does not defuse formulas)."""
+    if not total:
+        return
+    prepared = f"browse_csv::{key}::{hash(query)}"
+    shown = min(total, MAX_DOWNLOAD_ROWS)
+    if prepared not in st.session_state and st.button(
+        f"Prepare a CSV of the {shown:,} matching decisions", icon="⬇️", key=f"prep::{prepared}"
+    ):
+        frame = matching_decisions(bundle, query, scores=scores, max_rows=MAX_DOWNLOAD_ROWS)
+        frame.columns = [_label(bundle, str(c)) for c in frame.columns]
+        st.session_state[prepared] = safe_csv(frame)
+    if prepared in st.session_state:
+        st.download_button(
+            f"Download the {shown:,} matching decisions (CSV)",
+            data=st.session_state[prepared],
+            file_name=f"decisions-{key}.csv",
+            mime="text/csv",
+            icon="⬇️",
+            key=f"dl::{prepared}",
+        )
+        st.caption(
+            "Spreadsheet-safe: cells that could run as formulas are defused. Reasons are on each decision's page."
+        )
+
+
+def _label(bundle: Bundle, column: str) -> str:
+    fixed = {"id": "Id", "score": "Score", "verdict": "Verdict", "outcome": "Outcome"}
+    return fixed.get(column) or bundle.spec.label(column)
 
 
 def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
