@@ -373,6 +373,9 @@ def _check_shape(where: str, left: np.ndarray, right: np.ndarray, leaves: int) -
 
 def _parse_tail(lines: list[str]) -> list[list[object]] | None:
     """Check what follows the trees; return the pandas category lists (or None)."""
+    for opening, closing in (("parameters:", "end of parameters"), ("parser:", "end of parser")):
+        if opening in lines and closing not in lines[lines.index(opening) :]:
+            raise _Refuse(f"the file ends inside its {opening} block: it was probably cut off")
     section = None
     pandas: list[list[object]] | None = None
     seen_pandas = False

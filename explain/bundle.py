@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from explain.errors import (
@@ -33,11 +34,13 @@ from explain.errors import (
     SpecError,
 )
 from explain.models import ModelAdapter, adapt_estimator, load_model
-from explain.spec import Spec, parse_spec, spec_to_toml
+from explain.spec import Spec, check_spec, parse_spec, spec_to_toml
 
 TableName = Literal["decisions", "reference", "current"]
 TABLES: tuple[TableName, ...] = ("decisions", "reference", "current")
 SPEC_FILE = "bundle.toml"
+#: Rows of each table explained (additivity checked) when a bundle is loaded.
+EXPLAIN_PROBE_ROWS = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +79,11 @@ class Bundle:
     def population(self) -> pd.DataFrame:
         """The rows percentiles are measured against: the reference data, else the decisions."""
         return self.reference if self.reference is not None else self.decisions
+
+    @property
+    def population_table(self) -> TableName:
+        """The name of :attr:`population`: ``"reference"``, else ``"decisions"``."""
+        return "reference" if self.reference is not None else "decisions"
 
     @property
     def population_name(self) -> str:
@@ -140,10 +148,13 @@ class Bundle:
         base = replace(base, id_column=id_column, outcome_column=outcome_column or base.outcome_column)
         adapter = adapt_estimator(model)
         problems: list[ExplainError] = []
+        adapter = match_input_names(adapter, decisions.columns, "the decisions", problems)
         full_spec = _check_spec_against_model(base, adapter, "spec", problems)
         tables = {
             k: None if v is None else _normalize_table(v, full_spec, adapter, k, problems, k) for k, v in frames.items()
         }
+        if not problems and tables["decisions"] is not None:
+            _check_explainable(Path("spec"), full_spec, adapter, tables, problems)
         if problems:
             raise problems[0]
         digest = hashlib.sha256(full_spec.canonical_json().encode())
@@ -170,6 +181,32 @@ def slugify(text: str) -> str:
     """A short URL-safe key from a name: lower case letters, digits and dashes."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:40] or "bundle"
+
+
+def match_input_names(
+    adapter: ModelAdapter, columns: pd.Index, where: str, problems: list[ExplainError]
+) -> ModelAdapter:
+    """The adapter with its inputs named as the data names them.
+
+    LightGBM turns each space in a column name into ``_`` and keeps only the new name in the
+    model, so a model trained on ``credit amount`` expects ``credit_amount``. Such inputs are
+    matched to the user's column (and the spec uses the user's name); a table holding both
+    spellings is ambiguous and refused.
+    """
+    renames: dict[str, str] = {}
+    names = [str(c) for c in columns]
+    for model_name in adapter.feature_names:
+        spellings = [c for c in names if c.replace(" ", "_") == model_name]
+        if len(spellings) > 1:
+            problems.append(
+                BundleError(
+                    f"{where}: the columns {' and '.join(repr(c) for c in spellings)} both match the model input "
+                    f"{model_name!r} (LightGBM stores spaces in names as '_'); rename or drop one of them."
+                )
+            )
+        elif spellings and spellings[0] != model_name:
+            renames[model_name] = spellings[0]
+    return adapter.renamed(renames) if renames else adapter
 
 
 def _check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, problems: list[ExplainError]) -> Spec:
@@ -208,6 +245,11 @@ def _normalize_table(
                 f"{where}: the id column {id_col!r} (id_column in the spec) is missing; the columns are "
                 f"{', '.join(map(str, frame.columns[:12]))}."
             )
+        )
+        return None
+    if len(frame) == 0:
+        problems.append(
+            BundleError(f"{where}: the table has no rows; a bundle needs at least one row in each of its tables.")
         )
         return None
     ids = frame[id_col]
@@ -249,6 +291,8 @@ def _normalize_table(
         return None
     out = frame.copy()
     out.index = pd.Index(str_ids.to_numpy(), name=id_col)
+    if not _check_inputs(out, adapter, where, problems):
+        return None
     out = out.drop(columns=[id_col])
     if out_col is not None and out_col in out.columns:
         out[out_col] = pd.to_numeric(out[out_col].astype("object"), errors="coerce").astype(float)
@@ -258,6 +302,123 @@ def _normalize_table(
         problems.append(err)
         return None
     return out
+
+
+def _first_ids(index: pd.Index, mask: np.ndarray) -> str:
+    bad = index[mask]
+    shown = ", ".join(repr(str(i)) for i in bad[:3])
+    return f"{len(bad):,} rows, first the ids {shown}" if len(bad) > 1 else f"the row with id {shown}"
+
+
+def _check_inputs(out: pd.DataFrame, adapter: ModelAdapter, where: str, problems: list[ExplainError]) -> bool:
+    """Numeric model inputs must hold finite numbers or nothing; nullable integers become floats.
+
+    Changes ``out`` in place (a copy the caller owns); returns whether the inputs are usable.
+    """
+    ok = True
+    for name in adapter.feature_names:
+        if name not in out.columns or name in adapter.categories:
+            continue
+        column = out[name]
+        if pd.api.types.is_datetime64_any_dtype(column) or pd.api.types.is_timedelta64_dtype(column):
+            problems.append(
+                BundleError(
+                    f"{where}: column {name!r} holds dates or durations ({column.dtype}), but the model reads it as a "
+                    "number; store the number the model was trained on (for example days since an event)."
+                )
+            )
+            ok = False
+            continue
+        if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+            values = column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        else:
+            text = column.astype("object")
+            values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+            bad = text.notna().to_numpy() & np.isnan(values)
+            if bad.any():
+                example = str(text[bad].iloc[0])[:40]
+                problems.append(
+                    BundleError(
+                        f"{where}: column {name!r} should hold numbers, but {_first_ids(out.index, bad)} "
+                        f"{'holds' if bad.sum() == 1 else 'hold text such as'} {example!r}."
+                    )
+                )
+                ok = False
+                continue
+        infinite = np.isinf(values)
+        if infinite.any():
+            problems.append(
+                BundleError(
+                    f"{where}: column {name!r} holds infinite values ({_first_ids(out.index, infinite)}); replace "
+                    "them with real numbers, or leave the cells empty where the value is unknown."
+                )
+            )
+            ok = False
+            continue
+        if (
+            isinstance(column.dtype, pd.api.extensions.ExtensionDtype)
+            or not pd.api.types.is_numeric_dtype(column)
+            or (pd.api.types.is_bool_dtype(column))
+        ):
+            out[name] = values  # nullable integers, booleans and numbers stored as text: plain floats, NaN missing
+    return ok
+
+
+def _check_explainable(
+    spec_path: Path,
+    spec: Spec,
+    adapter: ModelAdapter,
+    tables: dict[str, pd.DataFrame | None],
+    problems: list[ExplainError],
+) -> None:
+    """Explain a few rows of each table and check additivity, so a model the app cannot
+    explain is refused at the door rather than on the first page."""
+    from explain.attributions import shap_values
+
+    decisions = tables["decisions"]
+    assert decisions is not None
+    _check_missing_values(adapter, tables, problems)
+    if problems:
+        return
+    probe = Bundle(spec, adapter, decisions, tables["reference"], tables["current"], "probe", "probe")
+    for name, frame in tables.items():
+        if frame is None:
+            continue
+        try:
+            shap_values(probe, list(frame.index[:EXPLAIN_PROBE_ROWS]), data=name)
+        except ExplainError as err:
+            problems.append(ExplainError(f"{spec_path}: the model's explanations fail on the {name} table: {err}"))
+        except Exception as err:  # a model or pipeline that breaks while being explained
+            problems.append(
+                ExplainError(
+                    f"{spec_path}: the model cannot be explained on the {name} table ({type(err).__name__}: {err})."
+                )
+            )
+
+
+def _check_missing_values(
+    adapter: ModelAdapter, tables: dict[str, pd.DataFrame | None], problems: list[ExplainError]
+) -> None:
+    """An input with missing values must be one the model accepts missing (tried on one row)."""
+    for name in adapter.feature_names:
+        where = [(t, f) for t, f in tables.items() if f is not None and bool(f[name].isna().any())]
+        if not where:
+            continue
+        table, frame = where[0]
+        row = frame.loc[frame[name].isna()].head(1)
+        try:
+            result = adapter.predict_raw(row)
+            accepted = bool(np.isfinite(result).all())
+        except Exception:  # the model's own refusal, whatever its type
+            accepted = False
+        if not accepted:
+            missing = frame[name].isna().to_numpy()
+            problems.append(
+                BundleError(
+                    f"the {table} table leaves {name!r} empty in {_first_ids(frame.index, missing)}, but the model "
+                    "cannot score a row without it; fill the values, or add an imputer to the model's pipeline."
+                )
+            )
 
 
 def _model_fingerprint_bytes(adapter: ModelAdapter) -> bytes:
@@ -307,39 +468,82 @@ def _read_table(path: Path, where: str, problems: list[ExplainError]) -> tuple[p
         return None, b""
 
 
+def read_spec_file(spec_path: Path, problems: list[ExplainError]) -> dict[str, Any] | None:
+    """The parsed TOML of ``bundle.toml``, or None with a problem that names the file and the fix."""
+    data = spec_path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(
+            SpecError(
+                f"{spec_path}: the file starts with a byte-order mark (BOM), which TOML does not allow; save it as "
+                "UTF-8 without BOM (in most editors: Save with encoding → UTF-8)."
+            )
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.append(
+            SpecError(
+                f"{spec_path}: the file is not UTF-8 text (byte 0x{data[err.start]:02x} on line {line}, perhaps saved "
+                "as Latin-1 or Windows-1252); save it again with the encoding UTF-8."
+            )
+        )
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        problems.append(SpecError(f"{spec_path}: not valid TOML: {err}"))
+        return None
+
+
+def _inside(directory: Path, name: str, field_name: str, problems: list[ExplainError]) -> Path | None:
+    """``directory / name`` when it stays inside the directory once symlinks are resolved."""
+    target = (directory / name).resolve()
+    if not target.is_relative_to(directory.resolve()):
+        problems.append(
+            SpecError(
+                f"{directory / SPEC_FILE}: {field_name} = {name!r} leads outside the bundle directory "
+                f"(to {target}); keep the bundle's files inside it."
+            )
+        )
+        return None
+    return target
+
+
 def _load(path: Path, problems: list[ExplainError]) -> Bundle | None:
     path = Path(path)
     spec_path = path / SPEC_FILE
     if not spec_path.exists():
         problems.append(BundleError(f"{path}: no {SPEC_FILE} here; a bundle directory needs one."))
         return None
-    try:
-        raw = tomllib.loads(spec_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        problems.append(SpecError(f"{spec_path}: not valid TOML: {err}"))
+    raw = read_spec_file(spec_path, problems)
+    if raw is None:
         return None
-    try:
-        spec = parse_spec(raw, source=str(spec_path))
-    except SpecError as err:
-        problems.append(err)
-        return None
-    try:
-        adapter, model_bytes = load_model(path / spec.model)
-    except ExplainError as err:
-        problems.append(err)
-        adapter = None
+    spec, spec_problems = check_spec(raw, source=str(spec_path))
+    problems.extend(spec_problems)
+    adapter = None
+    model_path = _inside(path, spec.model, "model", problems)
+    if model_path is not None:
+        try:
+            adapter, model_bytes = load_model(model_path)
+        except ExplainError as err:
+            problems.append(err)
     frames: dict[str, pd.DataFrame | None] = {}
     digest = hashlib.sha256()
     for name in TABLES:
         file_name = getattr(spec, name)
-        if file_name is None:
+        table_path = None if file_name is None else _inside(path, file_name, name, problems)
+        if table_path is None:
             frames[name] = None
             continue
-        frame, data = _read_table(path / file_name, f"{path / file_name}", problems)
+        frame, data = _read_table(table_path, f"{path / file_name}", problems)
         frames[name] = frame
         digest.update(name.encode() + hashlib.sha256(data).digest())
     if adapter is None:
         return None
+    if frames["decisions"] is not None:
+        adapter = match_input_names(adapter, frames["decisions"].columns, str(path / spec.decisions), problems)
     full_spec = _check_spec_against_model(spec, adapter, str(spec_path), problems)
     tables = {
         name: None
@@ -348,6 +552,9 @@ def _load(path: Path, problems: list[ExplainError]) -> Bundle | None:
         for name, frame in frames.items()
     }
     if problems or tables["decisions"] is None:
+        return None
+    _check_explainable(spec_path, full_spec, adapter, tables, problems)
+    if problems:
         return None
     model_part = model_bytes if adapter.family == "lightgbm" else canonical_skops(model_bytes)
     fingerprint = hashlib.sha256(

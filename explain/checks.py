@@ -61,13 +61,14 @@ class DirectionResult:
 
 
 def direction_check(
-    bundle: Bundle, *, data: TableName = "reference", max_rows: int = 2_000, random_state: int = 0
+    bundle: Bundle, *, data: TableName | None = None, max_rows: int = 2_000, random_state: int = 0
 ) -> DirectionResult:
     """Compare each numeric input's effect on the score (SHAP against value) with the spec's
     ``expected_effect``. The observed direction is the sign of the Spearman correlation between
     the value and its SHAP value ("no clear direction" when |ρ| < 0.1); a feature disagrees
     when the observed direction is the opposite of the expected one.
     """
+    data = data or bundle.population_table
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
     rows = bundle.table(data).loc[list(result.ids)]
     features, labels, expected, observed, rhos, agrees = [], [], [], [], [], []
@@ -119,7 +120,7 @@ def explanation_quality(
     shap_importance: ImportanceResult,
     permutation_importance: ImportanceResult,
     *,
-    data: TableName = "reference",
+    data: TableName | None = None,
     max_rows: int = 2_000,
     n_resamples: int = 20,
     random_state: int = 0,
@@ -129,6 +130,7 @@ def explanation_quality(
     Jaccard similarity of the top five features over bootstrap resamples with the top five
     of the whole sample.
     """
+    data = data or bundle.population_table
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
     rows = bundle.table(data).loc[list(result.ids)]
     raw = bundle.model.predict_raw(rows)

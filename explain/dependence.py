@@ -190,7 +190,7 @@ def dependence(
     bundle: Bundle,
     feature: str,
     *,
-    data: TableName = "reference",
+    data: TableName | None = None,
     max_rows: int = 1_000,
     random_state: int = 0,
     progress: Progress | None = None,
@@ -203,6 +203,7 @@ def dependence(
     >>> result.color_feature, result.ranking.method  # doctest: +SKIP
     """
     _check_feature(bundle, feature)
+    data = data or bundle.population_table
     if progress:
         progress(0.0, "Computing SHAP values")
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
@@ -276,7 +277,7 @@ def partial_dependence(
     bundle: Bundle,
     feature: str,
     *,
-    data: TableName = "reference",
+    data: TableName | None = None,
     grid_size: int = 20,
     n_ice: int = 200,
     max_rows: int = 500,
@@ -289,7 +290,7 @@ def partial_dependence(
     _check_feature(bundle, feature)
     if grid_size < 2 or n_ice < 0 or max_rows < 1:
         raise ExplainError("grid_size must be at least 2, n_ice at least 0 and max_rows at least 1.")
-    table = bundle.table(data)
+    table = bundle.table(data or bundle.population_table)
     rows = table.sample(n=min(max_rows, len(table)), random_state=random_state)
     fp = population_profile(bundle).features[feature]
     if fp.categorical:

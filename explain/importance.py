@@ -202,7 +202,7 @@ def permutation_importance(
 def shap_importance(
     bundle: Bundle,
     *,
-    data: TableName | str | pd.DataFrame = "reference",
+    data: TableName | str | pd.DataFrame | None = None,
     max_rows: int = 2_000,
     n_bootstrap: int = 50,
     random_state: int = 0,
@@ -214,6 +214,8 @@ def shap_importance(
     """
     if n_bootstrap < 1:
         raise ExplainError("n_bootstrap must be at least 1.")
+    if data is None:
+        data = bundle.population_table
     _report(progress, 0.0, "Computing SHAP values")
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
     _report(progress, 0.8, "Bootstrapping intervals")

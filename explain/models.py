@@ -10,7 +10,7 @@ Features are always selected and ordered by name before a predict.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +57,14 @@ class ModelAdapter:
     description: str
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     explainer_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def renamed(self, names: dict[str, str]) -> ModelAdapter:
+        """The same model with some inputs known by other names (the model's name → the data's)."""
+        return replace(
+            self,
+            feature_names=tuple(names.get(n, n) for n in self.feature_names),
+            categories={names.get(n, n): c for n, c in self.categories.items()},
+        )
 
     @property
     def categorical_features(self) -> tuple[str, ...]:

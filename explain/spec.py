@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import PurePath
 from typing import Any, Literal, cast
 
 from explain.errors import SpecError
@@ -182,24 +183,37 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
 
 
 def _check_table(
-    table: Mapping[str, Any], allowed: Mapping[str, type | tuple[type, ...]], where: str, source: str
-) -> None:
-    """Refuse unknown keys (with a suggestion) and values of the wrong type."""
+    table: Mapping[str, Any],
+    allowed: Mapping[str, type | tuple[type, ...]],
+    where: str,
+    source: str,
+    problems: list[SpecError],
+) -> dict[str, Any]:
+    """The entries of ``table`` with a known key and the right type; every other entry is a problem."""
+    good: dict[str, Any] = {}
     for key, value in table.items():
         if key not in allowed:
             close = difflib.get_close_matches(key, list(allowed), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise SpecError(
-                f"{source}: unknown key {key!r} in {where}{hint} Expected one of: {', '.join(sorted(allowed))}."
+            problems.append(
+                SpecError(
+                    f"{source}: unknown key {key!r} in {where}{hint} Expected one of: {', '.join(sorted(allowed))}."
+                )
             )
+            continue
         kind = allowed[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         # bool is an int in Python; never accept true/false where a number is meant
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if wrong_bool or not isinstance(value, kinds):
-            raise SpecError(
-                f"{source}: {_dotted(where, key)} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
+            problems.append(
+                SpecError(
+                    f"{source}: {_dotted(where, key)} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
+                )
             )
+            continue
+        good[key] = value
+    return good
 
 
 def _dotted(where: str, key: str) -> str:
@@ -208,16 +222,20 @@ def _dotted(where: str, key: str) -> str:
     return key if table == "the top level" else f"{table}.{key}"
 
 
-def _choice(value: str, choices: tuple[str, ...], field_name: str, source: str) -> str:
+def _choice(
+    value: str, choices: tuple[str, ...], field_name: str, source: str, problems: list[SpecError], default: str
+) -> str:
     if value not in choices:
-        raise SpecError(f"{source}: {field_name} must be one of {', '.join(choices)}; got {value!r}.")
+        problems.append(SpecError(f"{source}: {field_name} must be one of {', '.join(choices)}; got {value!r}."))
+        return default
     return value
 
 
 def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
     """Validate a spec mapping (the parsed ``bundle.toml``) and return a :class:`Spec`.
 
-    ``source`` names the file in error messages.
+    ``source`` names the file in error messages; the first problem is raised as a
+    :class:`SpecError` (:func:`check_spec` lists them all).
 
     Examples
     --------
@@ -225,43 +243,103 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
     >>> spec.decision.verdict(0.3)
     'Above threshold'
     """
-    if not isinstance(raw, Mapping):
-        raise SpecError(f"{source}: the spec must be a table of keys, got {type(raw).__name__}.")
-    _check_table(raw, _TOP_KEYS, "the top level", source)
-    version = raw.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise SpecError(f"{source}: schema_version {version} is not supported; this library reads version 1.")
-    task = raw.get("task", "binary")
-    if task != "binary":
-        raise SpecError(
-            f"{source}: task {task!r} is not supported yet; only 'binary' classification is explained for now."
-        )
-    favorable = _choice(raw.get("favorable", "below"), _SIDES, "favorable", source)
+    spec, problems = check_spec(raw, source=source)
+    if problems:
+        raise problems[0]
+    return spec
 
-    decision_raw = raw.get("decision", {})
-    _check_table(decision_raw, _DECISION_KEYS, "[decision]", source)
-    threshold = float(decision_raw.get("threshold", 0.5))
+
+def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, list[SpecError]]:
+    """Every problem of a spec mapping, and the spec read from what is valid (defaults elsewhere).
+
+    Reading on past a problem lets ``explain validate`` report a misspelt key and a wrong
+    ``id_column`` in one run.
+    """
+    problems: list[SpecError] = []
+    if not isinstance(raw, Mapping):
+        return Spec(), [SpecError(f"{source}: the spec must be a table of keys, got {type(raw).__name__}.")]
+    top = _check_table(raw, _TOP_KEYS, "the top level", source, problems)
+    version = top.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        problems.append(
+            SpecError(f"{source}: schema_version {version} is not supported; this library reads version 1.")
+        )
+    task = top.get("task", "binary")
+    if task != "binary":
+        problems.append(
+            SpecError(
+                f"{source}: task {task!r} is not supported yet; only 'binary' classification is explained for now."
+            )
+        )
+    favorable = _choice(top.get("favorable", "below"), _SIDES, "favorable", source, problems, "below")
+    rule = _parse_decision(top.get("decision", {}), source, problems)
+    features = _parse_features(top.get("features", {}), source, problems)
+    columns = _parse_columns(top.get("columns", {}), features, source, problems)
+    for field_name in ("model", "decisions", "reference", "current"):
+        value = top.get(field_name)
+        if isinstance(value, str) and (not value or PurePath(value).is_absolute() or ".." in PurePath(value).parts):
+            problems.append(
+                SpecError(
+                    f"{source}: {field_name} = {value!r} must name a file inside the bundle directory "
+                    "(a plain file name, no absolute path and no '..')."
+                )
+            )
+            top.pop(field_name)
+    spec = Spec(
+        name=top.get("name", "Model"),
+        task="binary",
+        model=top.get("model", "model.txt"),
+        decisions=top.get("decisions", "decisions.parquet"),
+        reference=top.get("reference"),
+        current=top.get("current"),
+        id_column=top.get("id_column", "id"),
+        outcome_column=top.get("outcome_column"),
+        score_label=top.get("score_label", "score"),
+        favorable=cast(Side, favorable),
+        decision=rule,
+        recourse=top.get("recourse", False),
+        recourse_off_reason=top.get("recourse_off_reason", ""),
+        features=features,
+        columns=columns,
+        schema_version=SCHEMA_VERSION,
+    )
+    return spec, problems
+
+
+def _parse_decision(raw: Any, source: str, problems: list[SpecError]) -> DecisionRule:
+    table = _check_table(raw, _DECISION_KEYS, "[decision]", source, problems)
+    threshold = float(table.get("threshold", 0.5))
     if not (0.0 < threshold < 1.0) or math.isnan(threshold):
-        raise SpecError(f"{source}: decision.threshold must lie strictly between 0 and 1; got {threshold!r}.")
-    rule = DecisionRule(
+        problems.append(
+            SpecError(f"{source}: decision.threshold must lie strictly between 0 and 1; got {threshold!r}.")
+        )
+        threshold = 0.5
+    return DecisionRule(
         threshold=threshold,
-        above=decision_raw.get("above", "Above threshold"),
-        below=decision_raw.get("below", "Below threshold"),
+        above=table.get("above", "Above threshold"),
+        below=table.get("below", "Below threshold"),
     )
 
+
+def _parse_features(raw: Any, source: str, problems: list[SpecError]) -> dict[str, FeatureSpec]:
     features: dict[str, FeatureSpec] = {}
-    for name, table in raw.get("features", {}).items():
+    for name, entry in raw.items():
         where = f"[features.{name}]"
-        if not isinstance(table, Mapping):
-            raise SpecError(f"{source}: {where} must be a table, got {type(table).__name__}.")
-        _check_table(table, _FEATURE_KEYS, where, source)
-        change = _choice(table.get("change", "any"), _CHANGES, _dotted(where, "change"), source)
+        if not isinstance(entry, Mapping):
+            problems.append(SpecError(f"{source}: {where} must be a table, got {type(entry).__name__}."))
+            continue
+        table = _check_table(entry, _FEATURE_KEYS, where, source, problems)
+        change = _choice(table.get("change", "any"), _CHANGES, _dotted(where, "change"), source, problems, "any")
         effect = table.get("expected_effect")
-        if effect is not None:
-            _choice(effect, _EFFECTS, _dotted(where, "expected_effect"), source)
+        if effect is not None and effect not in _EFFECTS:
+            _choice(effect, _EFFECTS, _dotted(where, "expected_effect"), source, problems, "")
+            effect = None
         decimals = table.get("decimals")
         if decimals is not None and not 0 <= decimals <= 10:
-            raise SpecError(f"{source}: {_dotted(where, 'decimals')} must be between 0 and 10; got {decimals}.")
+            problems.append(
+                SpecError(f"{source}: {_dotted(where, 'decimals')} must be between 0 and 10; got {decimals}.")
+            )
+            decimals = None
         features[name] = FeatureSpec(
             name=name,
             label=table.get("label", name),
@@ -274,15 +352,22 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
             reason=table.get("reason", ""),
             reason_favorable=table.get("reason_favorable", ""),
         )
+    return features
 
+
+def _parse_columns(
+    raw: Any, features: Mapping[str, FeatureSpec], source: str, problems: list[SpecError]
+) -> dict[str, ColumnSpec]:
     columns: dict[str, ColumnSpec] = {}
-    for name, table in raw.get("columns", {}).items():
+    for name, entry in raw.items():
         where = f"[columns.{name}]"
-        if not isinstance(table, Mapping):
-            raise SpecError(f"{source}: {where} must be a table, got {type(table).__name__}.")
-        _check_table(table, _COLUMN_KEYS, where, source)
+        if not isinstance(entry, Mapping):
+            problems.append(SpecError(f"{source}: {where} must be a table, got {type(entry).__name__}."))
+            continue
+        table = _check_table(entry, _COLUMN_KEYS, where, source, problems)
         if name in features:
-            raise SpecError(f"{source}: {name!r} is listed both under [features] and [columns]; keep one.")
+            problems.append(SpecError(f"{source}: {name!r} is listed both under [features] and [columns]; keep one."))
+            continue
         columns[name] = ColumnSpec(
             name=name,
             label=table.get("label", name),
@@ -290,29 +375,7 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
             description=table.get("description", ""),
             sensitive=table.get("sensitive", False),
         )
-
-    for name in features:
-        if name in columns and columns[name].sensitive:  # pragma: no cover - refused above
-            raise SpecError(f"{source}: sensitive column {name!r} cannot be a model input.")
-
-    return Spec(
-        name=raw.get("name", "Model"),
-        task="binary",
-        model=raw.get("model", "model.txt"),
-        decisions=raw.get("decisions", "decisions.parquet"),
-        reference=raw.get("reference"),
-        current=raw.get("current"),
-        id_column=raw.get("id_column", "id"),
-        outcome_column=raw.get("outcome_column"),
-        score_label=raw.get("score_label", "score"),
-        favorable=cast(Side, favorable),
-        decision=rule,
-        recourse=raw.get("recourse", False),
-        recourse_off_reason=raw.get("recourse_off_reason", ""),
-        features=features,
-        columns=columns,
-        schema_version=SCHEMA_VERSION,
-    )
+    return columns
 
 
 _TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}

@@ -75,6 +75,63 @@ def _pickle_named_skops(path: Path) -> None:
     _edit_toml('model = "model.txt"', 'model = "model.skops"')(path)
 
 
+def _set_cell(column: str, value: object, row: int = 2) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def change(df: pd.DataFrame) -> pd.DataFrame:
+        df[column] = df[column].astype(float)
+        df.loc[row, column] = value
+        return df
+
+    return change
+
+
+def _as_dates(df: pd.DataFrame) -> pd.DataFrame:
+    df["months_at_address"] = pd.to_datetime("2020-01-01") + pd.to_timedelta(df["months_at_address"], unit="D")
+    return df
+
+
+def _text_amount(df: pd.DataFrame) -> pd.DataFrame:
+    values = [f"{v:.0f}" for v in df["loan_amount"]]
+    values[4] = "12k"
+    return df.assign(loan_amount=pd.Series(values, dtype="string"))
+
+
+def _latin1_spec(path: Path) -> None:
+    toml = path / "bundle.toml"
+    toml.write_bytes(toml.read_text().replace("Consumer loans", "Crédits à la consommation").encode("latin-1"))
+
+
+def _bom_spec(path: Path) -> None:
+    toml = path / "bundle.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
+
+
+def _symlink_outside(path: Path) -> None:
+    outside = path.parent / "elsewhere.parquet"
+    shutil.copy(path / "reference.parquet", outside)
+    (path / "reference.parquet").unlink()
+    (path / "reference.parquet").symlink_to(outside)
+
+
+def _log1p_pipeline(path: Path) -> None:
+    import skops.io as sio
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    df = pd.read_parquet(path / "reference.parquet")
+    spec = (path / "bundle.toml").read_text()
+    x = df[["annual_income", "loan_amount"]]
+    model = make_pipeline(SimpleImputer(), FunctionTransformer(np.log1p), LogisticRegression()).fit(
+        x, df["defaulted"].fillna(0)
+    )
+    sio.dump(model, path / "model.skops")
+    (path / "model.txt").unlink()
+    spec = spec.replace('model = "model.txt"', 'model = "model.skops"')
+    spec = spec[: spec.index("[features.")] + spec[spec.index("[columns.") :]
+    (path / "bundle.toml").write_text(spec)
+
+
 BAD_BUNDLES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "misspelt key",
@@ -136,6 +193,53 @@ BAD_BUNDLES: list[tuple[str, Callable[[Path], None], str]] = [
         r"model.skops: the model contains types outside the allow-list: _operator.neg",
     ),
     (
+        "infinite value in the decisions",
+        _edit_table("decisions", _set_cell("debt_to_income", np.inf)),
+        r"decisions.parquet: column 'debt_to_income' holds infinite values \(the row with id 'L0100003'\)",
+    ),
+    (
+        "infinite value in the reference",
+        _edit_table("reference", _set_cell("annual_income", -np.inf, 0)),
+        r"reference.parquet: column 'annual_income' holds infinite values",
+    ),
+    (
+        "dates as a numeric input",
+        _edit_table("decisions", _as_dates),
+        r"decisions.parquet: column 'months_at_address' holds dates or durations \(datetime64",
+    ),
+    (
+        "text in a numeric input",
+        _edit_table("decisions", _text_amount),
+        r"column 'loan_amount' should hold numbers, but the row with id 'L0100005' holds '12k'",
+    ),
+    ("empty decisions", _edit_table("decisions", lambda d: d.iloc[:0]), r"decisions.parquet: the table has no rows"),
+    (
+        "bundle.toml in Latin-1",
+        _latin1_spec,
+        r"bundle.toml: the file is not UTF-8 text .*save it again with the encoding UTF-8",
+    ),
+    ("bundle.toml with a BOM", _bom_spec, r"bundle.toml: the file starts with a byte-order mark \(BOM\).*without BOM"),
+    (
+        "model path outside the bundle",
+        _edit_toml('model = "model.txt"', 'model = "/etc/passwd"'),
+        r"model = '/etc/passwd' must name a file inside the bundle directory",
+    ),
+    (
+        "table path with ..",
+        _edit_toml('reference = "reference.parquet"', 'reference = "../loan/reference.parquet"'),
+        r"reference = '../loan/reference.parquet' must name a file inside the bundle directory",
+    ),
+    (
+        "symlink out of the bundle",
+        _symlink_outside,
+        r"reference = 'reference.parquet' leads outside the bundle directory",
+    ),
+    (
+        "a pipeline that cannot be explained",
+        _log1p_pipeline,
+        r"the model's explanations fail on the decisions table: the pipeline's preprocessing cannot name its output",
+    ),
+    (
         "pickle renamed .skops",
         _pickle_named_skops,
         r"model.skops: this looks like a pickle, joblib or dill file.*skops.io.dump",
@@ -160,6 +264,40 @@ def test_bad_bundle_is_refused_with_its_message(
     with pytest.raises(ExplainError, match=message):
         load_bundle(loan_copy)
     assert any(__import__("re").search(message, p) for p in check_bundle(loan_copy))
+
+
+def test_check_bundle_reports_a_spec_typo_and_a_wrong_id_column_together(loan_copy: Path) -> None:
+    _edit_toml("threshold =", "threshhold =")(loan_copy)
+    _edit_toml('id_column = "application_id"', 'id_column = "app_id"')(loan_copy)
+    problems = check_bundle(loan_copy)
+    assert any("unknown key 'threshhold'" in p for p in problems), problems
+    assert any("the id column 'app_id'" in p for p in problems), problems
+
+
+def test_nullable_integers_with_missing_values_are_ordinary_missing_values(loan_copy: Path) -> None:
+    def nullable(df: pd.DataFrame) -> pd.DataFrame:
+        df["delinquencies_2y"] = df["delinquencies_2y"].round().astype("Int64")
+        df.loc[5, "delinquencies_2y"] = pd.NA
+        return df
+
+    _edit_table("decisions", nullable)(loan_copy)
+    assert check_bundle(loan_copy) == []
+    bundle = load_bundle(loan_copy)
+    from explain import explain_decision
+
+    result = explain_decision(bundle, bundle.decisions.index[5])
+    assert "not provided" in result.contributions.value_texts[bundle.features.index("delinquencies_2y")]
+
+
+def test_missing_values_a_model_cannot_take_are_refused(tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    model = LogisticRegression().fit(frame, (frame.a > 0).astype(int))
+    frame.loc[7, "b"] = np.nan
+    with pytest.raises(ExplainError, match=r"leaves 'b' empty in the row with id '7', but the model cannot score"):
+        Bundle.from_estimator(model, frame)
 
 
 def test_check_bundle_reports_every_problem_at_once(loan_copy: Path) -> None:
