@@ -6,6 +6,7 @@ and how to fix it, since the dashboard shows it as it is.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 from pathlib import PurePath
@@ -31,6 +32,7 @@ def _parse(data: bytes, filename: str, text_columns: list[str]) -> pd.DataFrame:
     if not data:
         raise BundleError(f"{filename!r} is empty; upload a file with a header row and one row per case.")
     if suffix == ".csv":
+        _check_csv_header(data, filename)
         try:
             return pd.read_csv(
                 io.BytesIO(data), dtype=dict.fromkeys(text_columns, str), encoding="utf-8-sig", low_memory=False
@@ -52,6 +54,25 @@ def _parse(data: bytes, filename: str, text_columns: list[str]) -> pd.DataFrame:
         raise BundleError(
             f"{filename!r} could not be read as Parquet ({str(err).strip()[:200]}); is it really a Parquet file?"
         ) from err
+
+
+def _check_csv_header(data: bytes, filename: str) -> None:
+    """Refuse a header that names a column twice (pandas would silently rename the second
+    ``income.1``) and say so when the file is separated by something other than commas."""
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    names = next(csv.reader([first]), [])
+    if len(names) <= 1:
+        for sep, word in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")):
+            if sep in first:
+                raise BundleError(
+                    f"{filename!r} seems to be separated by {word}, not commas (its first line reads "
+                    f"{first[:60]!r}); save it as comma-separated CSV (in Excel: CSV UTF-8, comma delimited)."
+                )
+    seen: set[str] = set()
+    for name in (n.strip() for n in names):
+        if name in seen:
+            raise BundleError(f"{filename!r} has the column {name!r} more than once; keep one of them.")
+        seen.add(name)
 
 
 def _match_columns(frame: pd.DataFrame, wanted: list[str], filename: str) -> pd.DataFrame:

@@ -42,6 +42,8 @@ from explain.importance import ImportanceResult, shap_importance
 MODERATE = 0.1
 MAJOR = 0.25
 EPSILON = 1e-4
+#: Below this many rows in the batch, ten-bin shares are too noisy for the PSI to mean anything.
+MIN_BATCH_ROWS = 200
 Status = Literal["stable", "moderate", "major"]
 
 
@@ -135,6 +137,11 @@ class DriftResult:
     max_rows: int
     random_state: int
     versions: tuple[tuple[str, str], ...]
+
+    @property
+    def meaningful(self) -> bool:
+        """Whether the batch is large enough (``MIN_BATCH_ROWS``) for its PSI to be read as drift."""
+        return self.n_batch >= MIN_BATCH_ROWS
 
     @property
     def status(self) -> tuple[Status, ...]:
@@ -321,6 +328,7 @@ def batch_drift(
 
 __all__ = [
     "MAJOR",
+    "MIN_BATCH_ROWS",
     "MODERATE",
     "BinShares",
     "DriftResult",

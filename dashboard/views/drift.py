@@ -12,7 +12,7 @@ from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain import ExplainError
-from explain.drift import read_batch
+from explain.drift import MIN_BATCH_ROWS, read_batch
 from explain.figures.theme import DEFAULT_THEME as THEME
 from explain.figures.workbench2 import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
 
@@ -27,15 +27,25 @@ uploaded = st.file_uploader(
     type=["csv", "parquet"],
     key=f"drift_file::{key}",
 )
-if uploaded is not None:
+if uploaded is None:
+    st.session_state.pop(upload_state, None)  # removing the file returns to the bundle's own batch
+else:
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
     if st.session_state.get(upload_state, (None,))[0] != digest:
         try:
             st.session_state[upload_state] = (digest, uploaded.name, read_batch(data, uploaded.name, bundle))
         except ExplainError as err:
-            st.error(md(f"{uploaded.name} could not be used: {err}"))
-batch_name, batch_key, batch_frame = "the current batch", "current", None
+            kept = st.session_state.get(upload_state)
+            still = (
+                f" Still showing the last file that worked, {kept[1]}."
+                if kept
+                else " Showing the bundle's own batch instead."
+                if bundle.current is not None
+                else ""
+            )
+            st.error(md(f"{uploaded.name} could not be used: {err}{still}"))
+batch_name, batch_key, batch_frame = "the bundle's current batch", "current", None
 if upload_state in st.session_state:
     digest, name, batch_frame = st.session_state[upload_state]
     batch_name, batch_key = f"the uploaded file {name}", f"upload:{digest}"
@@ -44,11 +54,22 @@ elif bundle.current is None:
     st.stop()
 with progress_bar("Measuring drift") as progress:
     result = cache.drift(key, bundle.fingerprint, batch_key, _batch=batch_frame, _progress=progress)
-st.markdown(md(f"Reference data ({result.n_reference:,} rows) against {batch_name} ({result.n_batch:,} rows)."))
+st.markdown(
+    md(f"Showing: reference data ({result.n_reference:,} rows) against {batch_name} ({result.n_batch:,} rows).")
+)
+if not result.meaningful:
+    st.warning(
+        md(
+            f"{batch_name.capitalize()} has only {result.n_batch:,} rows: too few to measure drift meaningfully (at "
+            f"least {MIN_BATCH_ROWS:,} are needed, so that each of the ten bins holds enough cases). Upload a larger "
+            "batch."
+        )
+    )
+    st.stop()
 major = [bundle.spec.label(f) for f, s in zip(result.features, result.status, strict=True) if s == "major"]
 moderate = [bundle.spec.label(f) for f, s in zip(result.features, result.status, strict=True) if s == "moderate"]
 if major:
-    st.error(md("Major shift (PSI ≥ 0.25): " + ", ".join(major)), icon=":material/trending_up:")
+    st.error(md("Major shift (PSI ≥ 0.25): " + ", ".join(major)), icon="📈")
 if moderate:
     st.warning(md("Moderate shift (PSI 0.1–0.25): " + ", ".join(moderate)))
 if not major and not moderate:

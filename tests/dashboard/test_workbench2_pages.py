@@ -91,6 +91,25 @@ def test_drift_upload_errors_keep_the_last_good_state(loan: Bundle) -> None:
     assert any("good.csv" in m.value.replace("\\", "") for m in at.markdown)
 
 
+def test_drift_page_says_which_batch_it_shows_and_removing_an_upload_goes_back(loan: Bundle) -> None:
+    at = open_page("drift", "loan")
+    current = loan.current.reset_index()  # type: ignore[union-attr]
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value(("good.csv", current.head(400).to_csv(index=False).encode(), "text/csv")).run()  # type: ignore[attr-defined]
+    assert any("Showing" in m.value and "good.csv" in m.value.replace("\\", "") for m in at.markdown)
+    at.get("file_uploader")[0].set_value(("bad.csv", b"a;b\n1;2\n", "text/csv")).run()  # type: ignore[attr-defined]
+    error = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "bad.csv could not be used" in error and "semicolons" in error and "Still showing" in error
+    assert "good.csv" in error
+    assert any("Showing" in m.value and "good.csv" in m.value.replace("\\", "") for m in at.markdown)
+    at.get("file_uploader")[0].clear().run()  # type: ignore[attr-defined]
+    assert any("the bundle's current batch" in m.value.replace("\\", "") for m in at.markdown)
+    assert not any("good.csv" in m.value.replace("\\", "") for m in at.markdown)
+    at.get("file_uploader")[0].set_value(("tiny.csv", current.head(40).to_csv(index=False).encode(), "text/csv")).run()  # type: ignore[attr-defined]
+    assert any("too few to measure drift meaningfully" in w.value for w in at.warning)
+    assert not any("Major shift" in e.value for e in at.error)
+
+
 @pytest.mark.parametrize("page", ["performance", "errors", "fairness", "drift"])
 def test_hostile_bundle_on_workbench_pages_part_two(page: str) -> None:
     at = open_page(page, "hostile")
