@@ -6,6 +6,7 @@ Page config, the first-start sample build, the bundle picker, the URL, then navi
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,7 +19,8 @@ UNEXPECTED = (
     "reload the page. The details were written to the server log."
 )
 
-st.set_page_config(page_title="Explain decisions", page_icon=":material/search:", layout="wide")
+ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: no other host is contacted
+st.set_page_config(page_title="Explain decisions", page_icon=str(ICON), layout="wide")
 cache.samples_built()
 entries = cache.entries()
 keys = [e.key for e in entries]
@@ -34,25 +36,25 @@ with st.sidebar:
             on_change=lambda: state.set_bundle(st.session_state["bundle_picker"]),
         )
 
-decisions_page = st.Page("views/decisions.py", title="Decisions", icon=":material/table_rows:", default=True)
-decision_page = st.Page("views/decision.py", title="Decision", icon=":material/search:", url_path="decision")
+decisions_page = st.Page("views/decisions.py", title="Decisions", icon="📋", default=True)
+decision_page = st.Page("views/decision.py", title="Decision", icon="🔎", url_path="decision")
 workbench = [
-    st.Page("views/model.py", title="Model", icon=":material/info:", url_path="model"),
-    st.Page("views/importance.py", title="Importance", icon=":material/bar_chart:", url_path="importance"),
-    st.Page("views/dependence.py", title="Dependence", icon=":material/scatter_plot:", url_path="dependence"),
-    st.Page("views/checks.py", title="Checks", icon=":material/fact_check:", url_path="checks"),
-    st.Page("views/performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
-    st.Page("views/errors.py", title="Errors", icon=":material/troubleshoot:", url_path="errors"),
-    st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
-    st.Page("views/drift.py", title="Drift", icon=":material/trending_up:", url_path="drift"),
+    st.Page("views/model.py", title="Model", icon="🧾", url_path="model"),
+    st.Page("views/importance.py", title="Importance", icon="📊", url_path="importance"),
+    st.Page("views/dependence.py", title="Dependence", icon="🔗", url_path="dependence"),
+    st.Page("views/checks.py", title="Checks", icon="✅", url_path="checks"),
+    st.Page("views/performance.py", title="Performance", icon="🎯", url_path="performance"),
+    st.Page("views/errors.py", title="Errors", icon="🩺", url_path="errors"),
+    st.Page("views/fairness.py", title="Fairness", icon="⚖️", url_path="fairness"),
+    st.Page("views/drift.py", title="Drift", icon="📈", url_path="drift"),
 ]
 page = st.navigation({"Decisions": [decisions_page, decision_page], "Model workbench": workbench})
 if location.from_link and location.decision and page.url_path == "":
     st.switch_page(decision_page)  # a shared link at the root opens its decision
 try:
     page.run()
-except ExplainError as err:
-    st.error(md(str(err)))
+except ExplainError as err:  # a page should say what is missing itself; this is the last resort
+    st.error(md(f"This page cannot be shown: {err}"))
 except Exception:  # never a traceback in the browser; the log keeps it
     logging.getLogger("dashboard").exception("page %s failed", page.title)
     st.error(UNEXPECTED)

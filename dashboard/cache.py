@@ -185,7 +185,7 @@ def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> Qu
     from explain.checks import explanation_quality
 
     def compute() -> QualityResult:
-        shap_imp = shap_importance_result(key, fingerprint, "reference")
+        shap_imp = shap_importance_result(key, fingerprint, bundle(key).population_table)
         perm = permutation_result(key, fingerprint, _progress)
         return explanation_quality(bundle(key), shap_imp, perm)
 

@@ -24,4 +24,7 @@ def md(text: object) -> str:
     """Escape text for any Streamlit element that renders Markdown, so it shows literally."""
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
     escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
+    # ":material/home:" and ":smile:" turn into icons even with the colons escaped; a word
+    # joiner after each colon breaks the shortcode without changing what the reader sees
+    escaped = escaped.replace("\\:", "\\:" + WORD_JOINER)
     return escaped.replace("\n", " ")

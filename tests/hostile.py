@@ -14,6 +14,18 @@ IMG = "<img src=x onerror=alert(1)>"
 LINK = "[click](http://example.com)"
 PICTURE = "![](http://example.com/p.png)"
 HOSTILE = (IMG, LINK, PICTURE)
+ICON = ":material/home:"  # Streamlit draws Material icon shortcodes, even with the colons escaped
+QUOTED = 'the "quoted" kind'
+#: Cells a spreadsheet would run as formulas, in the ways that slip past a naive check.
+FORMULAS = (
+    '=HYPERLINK("http://example.com","open")',
+    "-cmd|' /C calc'!A0",
+    " =1+1",
+    "\uff1d1+1",
+    "\r=1+1",
+    "\t@SUM(1,1)",
+    "\u200b+1",
+)
 
 
 def build_hostile_bundle(target: Path) -> Path:
@@ -36,6 +48,8 @@ def build_hostile_bundle(target: Path) -> Path:
     frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-logits))).astype(int)
     ids = [f"{HOSTILE[i % 3]}-{i}" for i in range(n)]
     ids[500] = IMG  # a decision whose id is nothing but the attack
+    for k, formula in enumerate(FORMULAS):  # decisions whose ids a spreadsheet would execute
+        ids[600 + k] = formula
     frame.insert(0, "case", ids)
     features = ["x1", "x2", "x3", "kind"]
     model = lgb.train(
@@ -54,7 +68,7 @@ def build_hostile_bundle(target: Path) -> Path:
     )
     spec = parse_spec(
         {
-            "name": f"Hostile {LINK}",
+            "name": f"Hostile {LINK} {ICON}",
             "id_column": "case",
             "outcome_column": "y",
             "score_label": f"risk {PICTURE}",
@@ -78,8 +92,19 @@ def build_hostile_bundle(target: Path) -> Path:
                     "reason_favorable": PICTURE,
                     "actionable": True,
                 },
-                "x3": {"label": PICTURE, "description": IMG, "unit": LINK, "reason": PICTURE, "reason_favorable": IMG},
-                "kind": {"label": f"Kind {IMG}", "description": PICTURE, "reason": LINK, "reason_favorable": IMG},
+                "x3": {
+                    "label": PICTURE,
+                    "description": IMG,
+                    "unit": LINK,
+                    "reason": FORMULAS[1],
+                    "reason_favorable": FORMULAS[3],
+                },
+                "kind": {
+                    "label": f"Kind {IMG} {QUOTED}",
+                    "description": PICTURE,
+                    "reason": LINK,
+                    "reason_favorable": IMG,
+                },
             },
             "columns": {"group": {"label": f"Group {LINK}", "sensitive": True, "description": IMG}},
         },

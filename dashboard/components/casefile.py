@@ -19,7 +19,7 @@ def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str)
     safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in result.id)[:60] or "decision"
     prepared_key = f"casefile::{key}::{table}::{result.id}"
     c1, c2 = st.columns(2)
-    if c1.button("Prepare the case file", icon=":material/description:", key=f"prepare::{prepared_key}"):
+    if c1.button("Prepare the case file", icon="📄", key=f"prepare::{prepared_key}"):
         st.session_state[prepared_key] = case_file_html(
             result, bundle_name=bundle.name, what_if=what_if, generated_at=dt.datetime.now(dt.UTC)
         )
@@ -29,7 +29,7 @@ def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str)
             data=st.session_state[prepared_key],
             file_name=f"case-{key}-{safe_id}.html",
             mime="text/html",
-            icon=":material/download:",
+            icon="⬇️",
             key=f"download::{prepared_key}",
         )
     c2.download_button(
@@ -37,7 +37,7 @@ def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str)
         data=contributions_csv(result),
         file_name=f"contributions-{key}-{safe_id}.csv",
         mime="text/csv",
-        icon=":material/table:",
+        icon="🧮",
         key=f"csv::{prepared_key}",
     )
     st.caption(

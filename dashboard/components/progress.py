@@ -33,10 +33,17 @@ def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
 def computed(text: str, compute: Callable[[Progress], T], *, unavailable: str) -> T:
     """Run a slow computation behind a progress bar. When ``explain`` says it cannot be done for
     this bundle (no reference data, no outcomes, …), say why and stop the page."""
+    result = maybe_computed(text, compute, unavailable=unavailable)
+    if result is None:
+        st.stop()
+    return result  # type: ignore[return-value]
+
+
+def maybe_computed(text: str, compute: Callable[[Progress], T], *, unavailable: str) -> T | None:
+    """As :func:`computed`, but the page goes on without the result (``None``) after saying why."""
     try:
         with progress_bar(text) as progress:
             return compute(progress)
     except ExplainError as err:
         st.info(md(f"{unavailable}: {err}"))
-        st.stop()
-        raise  # st.stop() raises; this line is never reached
+        return None

@@ -15,7 +15,7 @@ def recourse_panel(key: str, bundle: Bundle, result: DecisionResult, table: str)
     """Suggestions re-scored by the model, each as few and as small changes as possible."""
     rec = cache.recourse(key, bundle.fingerprint, result.id, table)
     if not rec.available:
-        st.info(md(rec.statement), icon=":material/block:")
+        st.info(md(rec.statement), icon="🚫")
         return
     if not rec.suggestions:
         st.markdown(md(rec.statement))

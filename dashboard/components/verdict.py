@@ -12,7 +12,7 @@ from explain.formatting import format_outcome
 def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
     """A bordered card with the headline; the side is in words and an icon, not colour alone."""
     p = result.prediction
-    icon = ":material/error:" if p.adverse else ":material/check_circle:"
+    icon = "⛔" if p.adverse else "✅"
     with st.container(border=True):
         st.caption(
             md(
@@ -24,4 +24,4 @@ def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
         if result.outcome is not None:
             st.caption(md(f"Known outcome: {format_outcome(result.outcome)}"))
     for warning in result.warnings:
-        st.warning(md(warning), icon=":material/warning:")
+        st.warning(md(warning), icon="⚠️")

@@ -14,7 +14,7 @@ from explain.figures.workbench import dependence_scatter, pdp_ice
 key, bundle = current_bundle()
 fp = bundle.fingerprint
 st.title(md(f"Dependence · {bundle.name}"))
-shap_imp = cache.shap_importance_result(key, fp, "reference" if bundle.reference is not None else "decisions")
+shap_imp = cache.shap_importance_result(key, fp, bundle.population_table)
 ranked = list(shap_imp.to_frame()["feature"])
 feature = st.selectbox(
     "Input",

@@ -42,7 +42,7 @@ for column in result.columns:
                 f"Four-fifths rule: group “{group}” is selected at {100 * column.selection_rate[i]:.1f}%, "
                 f"{column.selection_ratio[i]:.2f} times the rate of “{column.reference_group}”, below 0.8."
             ),
-            icon=":material/flag:",
+            icon="🚩",
         )
     if not column.flagged_groups:
         st.success(md(f"No group of {column.label} falls below four fifths of the best selection rate."))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
-from dashboard.components.progress import computed, progress_bar
+from dashboard.components.progress import maybe_computed, progress_bar
 from dashboard.text import md
 from explain.checks import rank_differences
 from explain.figures.theme import DEFAULT_THEME
@@ -15,24 +15,32 @@ from explain.figures.workbench import importance_bars, shap_beeswarm
 key, bundle = current_bundle()
 fp = bundle.fingerprint
 st.title(md(f"Importance · {bundle.name}"))
-data = "reference" if bundle.reference is not None else "decisions"
+data = bundle.population_table
 with progress_bar("Mean |SHAP|") as progress:
     shap_imp = cache.shap_importance_result(key, fp, data, _progress=progress)
-perm = computed(
+perm = maybe_computed(
     "Permutation importance",
     lambda progress: cache.permutation_result(key, fp, _progress=progress),
     unavailable="Permutation importance needs reference data with outcomes",
 )
 st.plotly_chart(importance_bars(shap_imp, perm, theme=DEFAULT_THEME), theme=None)
+where = "reference" if data == "reference" else "decision"
 st.caption(
     md(
-        f"Mean |SHAP| on {shap_imp.n_rows:,} reference rows; permutation importance on {perm.n_rows:,} reference rows, "
-        f"{perm.n_repeats} shuffles each, scored by {perm.scoring_name} (baseline {perm.baseline_score:.3f}). "
-        f"Bars show 95% bootstrap intervals ({perm.n_bootstrap} resamples of rows)."
+        f"Mean |SHAP| on {shap_imp.n_rows:,} {where} rows"
+        + (
+            ""
+            if perm is None
+            else f"; permutation importance on {perm.n_rows:,} reference rows, {perm.n_repeats} shuffles each, "
+            f"scored by {perm.scoring_name} (baseline {perm.baseline_score:.3f})"
+        )
+        + f". Bars show 95% bootstrap intervals ({shap_imp.n_bootstrap} resamples of rows)."
     )
 )
-flags = rank_differences(shap_imp, perm)
-if len(flags):
+flags = rank_differences(shap_imp, perm) if perm is not None else None
+if flags is None:
+    pass
+elif len(flags):
     names = ", ".join(
         f"{bundle.spec.label(str(f))} (SHAP rank {int(a)}, permutation rank {int(b)})"
         for f, a, b in zip(flags["feature"], flags["shap_rank"], flags["permutation_rank"], strict=True)
@@ -53,6 +61,6 @@ rows = bundle.table(data).loc[list(sample.ids)]
 fig = shap_beeswarm(sample, rows, bundle.spec, categorical=bundle.model.categorical_features, theme=DEFAULT_THEME)
 st.plotly_chart(fig, theme=None)
 st.caption(
-    "Each dot is one reference row: its position is the input's contribution (right raises the score), its colour "
+    f"Each dot is one {where} row: its position is the input's contribution (right raises the score), its colour "
     "the input's value (blue low, orange high; categories in distinct colours)."
 )

@@ -48,6 +48,13 @@ class FigureTheme:
 DEFAULT_THEME = FigureTheme()
 
 
+def plotly_text(text: object) -> str:
+    """User text made literal for plotly, which renders ``<b>``, ``<a>`` and a few entities in
+    chart text. Only ``&``, ``<`` and ``>`` are escaped: plotly decodes those three entities but
+    shows ``&quot;`` as it is, so quotes stay quotes."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def empty_figure(note: str, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
     """A figure that says why there is nothing to draw."""
     fig = go.Figure()

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from typing import Literal
 
 import numpy as np
 import plotly.graph_objects as go
 
 from explain.decision import DecisionResult
-from explain.figures.theme import DEFAULT_THEME, FigureTheme
+from explain.figures.theme import DEFAULT_THEME, FigureTheme, plotly_text
 from explain.formatting import format_percent
 from explain.models import logit
 
 Space = Literal["probability", "log-odds"]
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def waterfall_steps(
@@ -77,10 +72,10 @@ def contribution_waterfall(
         else:
             texts.append(_signed(value, space))
     observed = result.base.observed_rate
-    labels = [_escape(n) for n in names]
+    labels = [plotly_text(n) for n in names]
     if observed is not None:
         labels[0] = f"Model baseline (observed rate {format_percent(observed)})"
-    labels[-1] = f"{_escape(result.prediction.score_label.capitalize())}: {_escape(result.prediction.verdict)}"
+    labels[-1] = f"{plotly_text(result.prediction.score_label.capitalize())}: {plotly_text(result.prediction.verdict)}"
     fig = go.Figure(
         go.Waterfall(
             orientation="h",

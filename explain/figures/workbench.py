@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from explain.attributions import ShapResult
 from explain.dependence import DependenceResult, PartialDependenceResult
-from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure
+from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 from explain.importance import ImportanceResult
 from explain.spec import Spec
 
@@ -20,23 +19,24 @@ MAX_BEESWARM_POINTS = 2_000
 
 
 def importance_bars(
-    shap_importance: ImportanceResult, permutation_importance: ImportanceResult, *, theme: FigureTheme = DEFAULT_THEME
+    shap_importance: ImportanceResult,
+    permutation_importance: ImportanceResult | None,
+    *,
+    theme: FigureTheme = DEFAULT_THEME,
 ) -> go.Figure:
-    """Mean |SHAP| and permutation importance side by side, each with its 95% interval."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        subplot_titles=(
-            "Mean |SHAP| (model output units)",
-            f"Permutation: drop in {escape(permutation_importance.scoring_name)}",
-        ),
-    )
+    """Mean |SHAP| and permutation importance side by side, each with its 95% interval (SHAP
+    alone when there is no permutation importance, for want of outcomes)."""
+    titles = ["Mean |SHAP| (model output units)"]
+    if permutation_importance is not None:
+        titles.append(f"Permutation: drop in {plotly_text(permutation_importance.scoring_name)}")
+    fig = make_subplots(rows=1, cols=len(titles), shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=titles)
     order = shap_importance.to_frame()
-    labels = [escape(lbl) for lbl in order["label"]]
-    perm = permutation_importance.to_frame().set_index("feature").loc[order["feature"]]
-    for col, frame, colour in ((1, order, theme.palette[0]), (2, perm.reset_index(), theme.palette[1])):
+    labels = [plotly_text(lbl) for lbl in order["label"]]
+    panels = [(1, order, theme.palette[0])]
+    if permutation_importance is not None:
+        perm = permutation_importance.to_frame().set_index("feature").loc[order["feature"]]
+        panels.append((2, perm.reset_index(), theme.palette[1]))
+    for col, frame, colour in panels:
         fig.add_trace(
             go.Bar(
                 x=frame["importance"],
@@ -91,13 +91,13 @@ def shap_beeswarm(
         name = result.feature_names[j]
         y = count - position + rng.uniform(-0.3, 0.3, len(keep))
         column = rows[name].iloc[keep]
-        label = escape(spec.label(name))
+        label = plotly_text(spec.label(name))
         if name in categorical or not pd.api.types.is_numeric_dtype(column):
             text = column.astype("object").where(column.notna(), "not provided").astype(str)
             cats = sorted(text.unique())
             colours = [theme.palette[cats.index(t) % len(theme.palette)] for t in text]
             marker = {"color": colours, "size": 4, "opacity": 0.7}
-            hover = [escape(t) for t in text]
+            hover = [plotly_text(t) for t in text]
         else:
             pct = _normalise(column)
             marker = {
@@ -125,7 +125,7 @@ def shap_beeswarm(
         )
     fig.update_yaxes(
         tickvals=[count - p for p in range(count)],
-        ticktext=[escape(spec.label(result.feature_names[j])) for j in order],
+        ticktext=[plotly_text(spec.label(result.feature_names[j])) for j in order],
         range=[0.4, count + 0.6],
     )
     fig.update_xaxes(title_text=f"SHAP value ({result.output})", zeroline=True)
@@ -136,8 +136,8 @@ def dependence_scatter(result: DependenceResult, spec: Spec, *, theme: FigureThe
     """SHAP values of a feature against its values, coloured by its strongest partner."""
     if len(result.ids) == 0:
         return empty_figure("No rows to show.", theme)
-    label = escape(spec.label(result.feature))
-    color_label = escape(spec.label(result.color_feature)) if result.color_feature else ""
+    label = plotly_text(spec.label(result.feature))
+    color_label = plotly_text(spec.label(result.color_feature)) if result.color_feature else ""
     values = pd.Series(result.values)
     x = (
         values.astype("object").where(values.notna(), "not provided").astype(str)
@@ -157,7 +157,7 @@ def dependence_scatter(result: DependenceResult, spec: Spec, *, theme: FigureThe
                     x=np.asarray(x)[mask],
                     y=result.shap[mask],
                     mode="markers",
-                    name=escape(cat),
+                    name=plotly_text(cat),
                     marker={"size": 5, "color": theme.palette[i % len(theme.palette)], "opacity": 0.75},
                 )
             )
@@ -195,11 +195,11 @@ def pdp_ice(
     result: PartialDependenceResult, spec: Spec, *, centered: bool = False, theme: FigureTheme = DEFAULT_THEME
 ) -> go.Figure:
     """Partial dependence (thick line, or bars for categories) with up to 200 ICE lines."""
-    label = escape(spec.label(result.feature))
+    label = plotly_text(spec.label(result.feature))
     average, ice = result.centered() if centered else (result.average, result.ice)
     fig = go.Figure()
     if result.categorical:
-        grid = [escape(str(g)) for g in result.grid]
+        grid = [plotly_text(str(g)) for g in result.grid]
         fig.add_trace(go.Bar(x=grid, y=average, marker={"color": theme.palette[0]}, name="partial dependence"))
         for line in ice:
             fig.add_trace(

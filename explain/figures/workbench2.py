@@ -7,8 +7,6 @@ reaches plotly, which renders ``<a>``, ``<b>`` and friends in chart text.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -16,15 +14,11 @@ from explain.cost import CostResult
 from explain.drift import DriftResult
 from explain.errors_analysis import ErrorAnalysisResult
 from explain.fairness import FOUR_FIFTHS, ColumnFairness
-from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure
+from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 from explain.formatting import format_percent
 from explain.performance import PerformanceResult
 
 _OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _cap(text: str) -> str:
@@ -150,7 +144,7 @@ def calibration_chart(result: PerformanceResult, *, theme: FigureTheme = DEFAULT
     )
     fig.update_layout(
         title=f"Calibration · Brier {result.brier_score:.4f} (base rate {result.brier_baseline:.4f})",
-        xaxis_title=f"Mean {_e(result.score_label)} in the bin",
+        xaxis_title=f"Mean {plotly_text(result.score_label)} in the bin",
         yaxis_title="Observed outcome rate",
     )
     fig.update_xaxes(range=[0, top], tickformat=".0%")
@@ -185,8 +179,8 @@ def score_distribution_chart(
     fig.add_vline(x=cut, line={"color": theme.threshold, "dash": "dash", "width": 2})
     fig.update_layout(
         barmode="overlay",
-        title=f"{_e(_cap(result.score_label))} by outcome · threshold {format_percent(cut)}",
-        xaxis_title=_e(_cap(result.score_label)),
+        title=f"{plotly_text(_cap(result.score_label))} by outcome · threshold {format_percent(cut)}",
+        xaxis_title=plotly_text(_cap(result.score_label)),
         yaxis_title="Share of the outcome's cases",
     )
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
@@ -208,8 +202,8 @@ def confusion_matrix_chart(
         [f"{names[i][j]}<br>{int(counts[i, j]):,} ({format_percent(shares[i, j])})" for j in range(2)] for i in range(2)
     ]
     x = [
-        f"{_e(result.verdict_above)} (score ≥ {format_percent(cut)})",
-        f"{_e(result.verdict_below)} (score < {format_percent(cut)})",
+        f"{plotly_text(result.verdict_above)} (score ≥ {format_percent(cut)})",
+        f"{plotly_text(result.verdict_below)} (score < {format_percent(cut)})",
     ]
     fig = go.Figure(
         go.Heatmap(
@@ -283,7 +277,7 @@ def cost_curve_chart(result: CostResult, *, theme: FigureTheme = DEFAULT_THEME) 
 
 def fairness_rates_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
     """Selection, true positive and false positive rates per group; four fifths of the reference marked."""
-    groups = [_e(g) + (" (small)" if s else "") for g, s in zip(result.groups, result.small, strict=True)]
+    groups = [plotly_text(g) + (" (small)" if s else "") for g, s in zip(result.groups, result.small, strict=True)]
     rates = (
         ("Selection rate", result.selection_rate, theme.palette[0]),
         ("True positive rate", result.true_positive_rate, theme.palette[1]),
@@ -307,10 +301,10 @@ def fairness_rates_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT
         fig.add_hline(
             y=FOUR_FIFTHS * best,
             line={"color": theme.threshold, "dash": "dash"},
-            annotation={"text": f"four fifths of {_e(result.reference_group)}'s selection rate"},
+            annotation={"text": f"four fifths of {plotly_text(result.reference_group)}'s selection rate"},
             annotation_position="top right",
         )
-    fig.update_layout(barmode="group", title=f"Rates by {_e(result.label)}", yaxis_title="Rate")
+    fig.update_layout(barmode="group", title=f"Rates by {plotly_text(result.label)}", yaxis_title="Rate")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.1])
     return theme.apply(fig, height=380)
 
@@ -324,7 +318,7 @@ def fairness_proxy_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT
     fig = go.Figure(
         go.Bar(
             x=proxies.auc[order],
-            y=[_e(proxies.labels[i]) for i in order],
+            y=[plotly_text(proxies.labels[i]) for i in order],
             orientation="h",
             marker={"color": [theme.raises if proxies.strong[i] else theme.neutral for i in order]},
             text=[f"{format_percent(proxies.shap_share[i])} of |SHAP|" for i in order],
@@ -341,7 +335,7 @@ def fairness_proxy_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT
     )
     fig.update_layout(
         showlegend=False,
-        title=f"Inputs that predict {_e(result.label)} · strong proxies carry "
+        title=f"Inputs that predict {plotly_text(result.label)} · strong proxies carry "
         f"{format_percent(proxies.strong_shap_share)} of |SHAP|",
         xaxis_title="ROC AUC for the group (0.5 = no information)",
     )
@@ -356,7 +350,7 @@ def drift_psi_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) 
     fig = go.Figure(
         go.Bar(
             x=result.psi[order],
-            y=[_e(result.labels[i]) for i in order],
+            y=[plotly_text(result.labels[i]) for i in order],
             orientation="h",
             marker={"color": [_status_colour(status[i], theme) for i in order]},
             text=[f"{result.psi[i]:.3f} {status[i]}" for i in order],
@@ -374,7 +368,7 @@ def drift_psi_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) 
         )
     fig.update_layout(
         showlegend=False,
-        title=f"Population stability, reference against {_BATCH_NAMES.get(result.batch, _e(result.batch))} · scores PSI {result.score_psi:.3f}",
+        title=f"Population stability, reference against {_BATCH_NAMES.get(result.batch, plotly_text(result.batch))} · scores PSI {result.score_psi:.3f}",
         xaxis_title="Population stability index",
     )
     fig.update_xaxes(range=[0, max(0.3, float(result.psi.max()) * 1.25)])
@@ -405,9 +399,9 @@ def drift_bins_chart(result: DriftResult, feature: str, *, theme: FigureTheme = 
     """Shares of the reference and the batch in each bin of one input (bins empty on both sides left out)."""
     bins = result.feature_bins(feature)
     keep = (bins.reference > 0) | (bins.batch > 0)
-    labels = [_e(label) for label, k in zip(bins.labels, keep, strict=True) if k]
+    labels = [plotly_text(label) for label, k in zip(bins.labels, keep, strict=True) if k]
     psi = float(result.psi[result.features.index(feature)])
-    label = _e(result.labels[result.features.index(feature)])
+    label = plotly_text(result.labels[result.features.index(feature)])
     return _shares_chart(labels, bins.reference[keep], bins.batch[keep], f"{label} · PSI {psi:.3f}", theme)
 
 
@@ -415,7 +409,7 @@ def drift_score_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME
     """Shares of reference and batch scores in the reference score deciles, with the mean scores."""
     bins = result.score_bins
     keep = (bins.reference > 0) | (bins.batch > 0)
-    labels = [_e(label) for label, k in zip(bins.labels, keep, strict=True) if k]
+    labels = [plotly_text(label) for label, k in zip(bins.labels, keep, strict=True) if k]
     title = (
         f"Scores · PSI {result.score_psi:.3f} · mean {format_percent(result.score_mean_reference)} → "
         f"{format_percent(result.score_mean_batch)}"
@@ -429,7 +423,7 @@ def drift_importance_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_
     if ref is None or new is None:
         return empty_figure("SHAP was not computed for this comparison.", theme)
     order = np.argsort(ref.importance, kind="stable")
-    labels = [_e(result.labels[i]) for i in order]
+    labels = [plotly_text(result.labels[i]) for i in order]
     fig = go.Figure()
     for name, values, colour in (
         ("Reference", ref.importance, theme.palette[0]),
@@ -454,7 +448,7 @@ def error_segments_chart(result: ErrorAnalysisResult, *, theme: FigureTheme = DE
     if not result.segments:
         return empty_figure("No segments to show.", theme)
     segments = result.segments[::-1]
-    labels = ["<br>".join(_e(c) for c in s.conditions) or "All cases" for s in segments]
+    labels = ["<br>".join(plotly_text(c) for c in s.conditions) or "All cases" for s in segments]
     fig = go.Figure(
         go.Bar(
             x=[s.mean_log_loss for s in segments],

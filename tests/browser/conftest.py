@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,6 +32,17 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "tests" / ".screenshots"
+
+
+def crashing_copy(source: Path, target: Path) -> Path:
+    """A copy of a bundle whose model.txt is cut off inside its parameters block: the file
+    that used to crash LightGBM's loader, and with it the whole server."""
+    shutil.copytree(source, target)
+    model = target / "model.txt"
+    data = model.read_bytes()
+    start = data.index(b"\nparameters:")
+    model.write_bytes(data[: start + 120])
+    return target
 
 
 def _free_port() -> int:
@@ -51,8 +63,10 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def server(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hostile = build_hostile_bundle(tmp_path_factory.mktemp("browser-hostile") / "hostile")
+    broken = crashing_copy(samples_dir / "loan", tmp_path_factory.mktemp("browser-broken") / "broken")
     port = _free_port()
-    env = dict(os.environ, EXPLAIN_SAMPLES_DIR=str(samples_dir), EXPLAIN_BUNDLES=str(hostile))
+    bundles = os.pathsep.join([str(hostile), str(broken)])
+    env = dict(os.environ, EXPLAIN_SAMPLES_DIR=str(samples_dir), EXPLAIN_BUNDLES=bundles)
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
@@ -105,11 +119,15 @@ def browser(chromium_path: str) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: object, server: str) -> Iterator[object]:
+    """A fresh browser page; after the test, every request it made must have gone to the app."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)  # type: ignore[attr-defined]
     pg = context.new_page()
+    hosts: set[str] = set()
+    pg.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     yield pg
     context.close()
+    assert hosts <= {urlsplit(server).netloc}, f"the page contacted other hosts: {sorted(hosts)}"
 
 
 def wait_for_text(page: object, text: str, timeout: float = 60) -> str:
@@ -117,7 +135,7 @@ def wait_for_text(page: object, text: str, timeout: float = 60) -> str:
     start = time.time()
     body = ""
     while time.time() - start < timeout:
-        body = page.inner_text("body")  # type: ignore[attr-defined]
+        body = page.inner_text("body").replace("\u2060", "")  # type: ignore[attr-defined]  # invisible word joiners
         if text in body and "Running..." not in body:
             return str(body)
         time.sleep(0.25)

@@ -36,7 +36,7 @@ def test_deep_link_navigation_and_url(server: str, page: object, loan: Bundle) -
 def test_hostile_bundle_renders_literal_text(server: str, page: object) -> None:
     from urllib.parse import quote
 
-    from tests.hostile import IMG
+    from tests.hostile import ICON, IMG, QUOTED
 
     for url in (f"{server}/?bundle=hostile", f"{server}/?bundle=hostile&decision={quote(IMG)}"):
         page.goto(url)  # type: ignore[attr-defined]
@@ -46,9 +46,12 @@ def test_hostile_bundle_renders_literal_text(server: str, page: object) -> None:
             page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # type: ignore[attr-defined]
         body = body.replace("\u2060", "")  # the invisible word joiner that breaks autolinks
         assert IMG in body and "[click](http://example.com)" in body
+        assert ICON in body  # the shortcode is shown as text, not drawn as an icon
         assert page.locator("img[src='x']").count() == 0  # type: ignore[attr-defined]
         assert page.locator("a[href*='example.com']").count() == 0  # type: ignore[attr-defined]
         assert page.locator("img[src*='example.com']").count() == 0  # type: ignore[attr-defined]
+    chart_text = page.locator(".js-plotly-plot").first.inner_text()  # type: ignore[attr-defined]
+    assert QUOTED in chart_text and "&quot;" not in chart_text and "&lt;" not in chart_text
     screenshot(page, "decision-hostile")
 
 

@@ -21,11 +21,18 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_hostile_bundle(tmp_path_factory.mktemp("hostile") / "hostile")
 
 
+@pytest.fixture(scope="session")
+def odd_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    from tests.odd_bundles import build_odd_bundles
+
+    return build_odd_bundles(tmp_path_factory.mktemp("odd"))
+
+
 @pytest.fixture(scope="session", autouse=True)
-def app_environment(samples_dir: Path, hostile_dir: Path) -> Iterator[None]:
+def app_environment(samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path]) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES")}
     os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
-    os.environ["EXPLAIN_BUNDLES"] = str(hostile_dir)
+    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs]))
     yield
     for k, v in saved.items():
         if v is None:
