@@ -16,8 +16,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import permutation_importance as sk_permutation_importance
 
 from explain import load_bundle
-from explain.decision import explain_decision
-from explain.importance import permutation_importance
+from explain.attribution._importance import permutation_importance
+from explain.decision._decision import explain_decision
 from sample_models import REGISTRY, build_sample
 
 

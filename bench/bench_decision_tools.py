@@ -14,8 +14,8 @@ import numpy as np
 from _util import percentiles
 
 from explain import load_bundle
-from explain.recourse import suggest_changes
-from explain.whatif import what_if
+from explain.decision._recourse import suggest_changes
+from explain.decision._whatif import what_if
 from sample_models import build_sample
 
 

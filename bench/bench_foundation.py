@@ -17,7 +17,9 @@ from pathlib import Path
 import shap
 from _util import percentiles, timed
 
-from explain import _safe_load, load_bundle, models, shap_values
+from explain import load_bundle, shap_values
+from explain.models import _adapter as models
+from explain.models import _safe_load
 from sample_models import REGISTRY, build_sample
 
 

@@ -15,22 +15,22 @@ import streamlit as st
 
 from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, load_bundle
-from explain.attributions import ShapResult, shap_values
-from explain.browse import decision_scores
-from explain.decision import DecisionResult, explain_decision
-from explain.importance import ImportanceResult, permutation_importance, shap_importance
-from explain.recourse import RecourseResult, suggest_changes
-from explain.similar import SimilarResult, similar_cases
+from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
+from explain.attribution._shap import ShapResult, shap_values
+from explain.decision._browse import decision_scores
+from explain.decision._decision import DecisionResult, explain_decision
+from explain.decision._recourse import RecourseResult, suggest_changes
+from explain.decision._similar import SimilarResult, similar_cases
 
 if TYPE_CHECKING:  # the workbench's modules load on first use, which keeps the app's start fast
-    from explain.checks import DirectionResult, QualityResult
-    from explain.dependence import DependenceResult, PartialDependenceResult
-    from explain.drift import DriftResult
-    from explain.errors_analysis import ErrorAnalysisResult
-    from explain.fairness import FairnessResult
-    from explain.model_card import ModelCard
-    from explain.performance import PerformanceResult
-from explain.whatif import InputRange, input_ranges
+    from explain.attribution._checks import DirectionResult, QualityResult
+    from explain.attribution._dependence import DependenceResult, PartialDependenceResult
+    from explain.evaluation._drift import DriftResult
+    from explain.evaluation._error_segments import ErrorAnalysisResult
+    from explain.evaluation._fairness import FairnessResult
+    from explain.evaluation._model_card import ModelCard
+    from explain.evaluation._performance import PerformanceResult
+from explain.decision._whatif import InputRange, input_ranges
 
 
 @st.cache_resource(show_spinner=False)
@@ -130,7 +130,7 @@ _global_results = _Memo(max_entries=256)
 @st.cache_data(show_spinner=False, max_entries=32)
 def card(key: str, fingerprint: str) -> ModelCard:
     """The model card."""
-    from explain.model_card import model_card
+    from explain.evaluation._model_card import model_card
 
     return model_card(bundle(key))
 
@@ -157,7 +157,7 @@ def shap_sample(key: str, fingerprint: str, data: str, max_rows: int) -> ShapRes
 
 def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progress = None) -> DependenceResult:
     """One feature's SHAP dependence, coloured by its strongest partner."""
-    from explain.dependence import dependence
+    from explain.attribution._dependence import dependence
 
     return _global_results.get(
         ("dependence", key, fingerprint, feature), lambda: dependence(bundle(key), feature, progress=_progress)
@@ -167,7 +167,7 @@ def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progr
 @st.cache_data(show_spinner=False, max_entries=256)
 def pdp_result(key: str, fingerprint: str, feature: str) -> PartialDependenceResult:
     """Partial dependence with ICE lines."""
-    from explain.dependence import partial_dependence
+    from explain.attribution._dependence import partial_dependence
 
     return partial_dependence(bundle(key), feature)
 
@@ -175,14 +175,14 @@ def pdp_result(key: str, fingerprint: str, feature: str) -> PartialDependenceRes
 @st.cache_data(show_spinner=False, max_entries=32)
 def direction_result(key: str, fingerprint: str) -> DirectionResult:
     """The direction check of every feature with an expected effect."""
-    from explain.checks import direction_check
+    from explain.attribution._checks import direction_check
 
     return direction_check(bundle(key))
 
 
 def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> QualityResult:
     """The explanation-quality panel (needs both importances)."""
-    from explain.checks import explanation_quality
+    from explain.attribution._checks import explanation_quality
 
     def compute() -> QualityResult:
         shap_imp = shap_importance_result(key, fingerprint, bundle(key).population_table)
@@ -194,7 +194,7 @@ def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> Qu
 
 def performance(key: str, fingerprint: str, _progress: Progress = None) -> PerformanceResult:
     """Curves, calibration and scores on the reference data (thresholds re-cut without predicting)."""
-    from explain.performance import model_performance
+    from explain.evaluation._performance import model_performance
 
     return _global_results.get(
         ("performance", key, fingerprint), lambda: model_performance(bundle(key), progress=_progress)
@@ -203,14 +203,14 @@ def performance(key: str, fingerprint: str, _progress: Progress = None) -> Perfo
 
 def errors(key: str, fingerprint: str, _progress: Progress = None) -> ErrorAnalysisResult:
     """Segments with the highest log-loss and the worst false positives and negatives."""
-    from explain.errors_analysis import error_segments
+    from explain.evaluation._error_segments import error_segments
 
     return _global_results.get(("errors", key, fingerprint), lambda: error_segments(bundle(key), progress=_progress))
 
 
 def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress = None) -> FairnessResult:
     """Group rates at ``threshold``; proxies only at the spec's threshold (they do not depend on it)."""
-    from explain.fairness import group_fairness
+    from explain.evaluation._fairness import group_fairness
 
     default = bundle(key).spec.decision.threshold
     with_proxies = abs(threshold - default) < 1e-12
@@ -222,7 +222,7 @@ def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress =
 
 def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _progress: Progress = None) -> DriftResult:
     """Drift of the current batch (``batch_key="current"``) or of an uploaded one (its hash)."""
-    from explain.drift import batch_drift
+    from explain.evaluation._drift import batch_drift
 
     source = "current" if batch_key == "current" else _batch
     return _global_results.get(

@@ -1,50 +1,261 @@
 """Explain decisions of tabular classifiers: exact SHAP where the model allows, in human terms.
 
-The public API: load or build a :class:`Bundle`, then ask for explanations. The decision
-tools (``explain.whatif``, ``explain.recourse``, ``explain.similar``, ``explain.casefile``)
-and the workbench (``explain.model_card``, ``explain.dependence``, ``explain.checks``,
-``explain.performance``, ``explain.cost``, ``explain.errors_analysis``, ``explain.fairness``,
-``explain.drift``) are imported from their modules; figures from ``explain.figures``.
+Every public function, result type and error is importable from here (``from explain import
+load_bundle, explain_decision, DecisionResult``); each loads on first use, so ``import
+explain`` is quick. The subpackages group them by concept: :mod:`explain.bundle`,
+:mod:`explain.models`, :mod:`explain.attribution`, :mod:`explain.decision`,
+:mod:`explain.evaluation`; figures are in :mod:`explain.figures`.
 """
 
-from explain.attributions import ShapResult, probability_view, shap_values
-from explain.bundle import Bundle, check_bundle, load_bundle, write_bundle
-from explain.decision import DecisionResult, explain_decision, explain_decisions
-from explain.errors import (
-    BundleError,
-    DecisionNotFoundError,
-    ExplainError,
-    FeatureNotFoundError,
-    ModelLoadError,
-    OutcomesMissingError,
-    SpecError,
-    UnsupportedModelError,
-)
-from explain.importance import ImportanceResult, permutation_importance, shap_importance
-from explain.spec import Spec, parse_spec
+from __future__ import annotations
 
-__all__ = [
-    "Bundle",
-    "BundleError",
-    "DecisionNotFoundError",
-    "DecisionResult",
-    "ExplainError",
-    "FeatureNotFoundError",
-    "ImportanceResult",
-    "ModelLoadError",
-    "OutcomesMissingError",
-    "ShapResult",
-    "Spec",
-    "SpecError",
-    "UnsupportedModelError",
-    "check_bundle",
-    "explain_decision",
-    "explain_decisions",
-    "load_bundle",
-    "parse_spec",
-    "permutation_importance",
-    "probability_view",
-    "shap_importance",
-    "shap_values",
-    "write_bundle",
-]
+from typing import TYPE_CHECKING
+
+from explain._lazy import attach
+
+if TYPE_CHECKING:
+    from explain._csv import is_live as is_live
+    from explain._csv import neutralize as neutralize
+    from explain._csv import safe_csv as safe_csv
+    from explain._stamp import AuditStamp as AuditStamp
+    from explain._stamp import library_versions as library_versions
+    from explain.attribution import DependenceResult as DependenceResult
+    from explain.attribution import DirectionResult as DirectionResult
+    from explain.attribution import ImportanceResult as ImportanceResult
+    from explain.attribution import InteractionRanking as InteractionRanking
+    from explain.attribution import PartialDependenceResult as PartialDependenceResult
+    from explain.attribution import QualityResult as QualityResult
+    from explain.attribution import ShapResult as ShapResult
+    from explain.attribution import dependence as dependence
+    from explain.attribution import direction_check as direction_check
+    from explain.attribution import explanation_quality as explanation_quality
+    from explain.attribution import partial_dependence as partial_dependence
+    from explain.attribution import permutation_importance as permutation_importance
+    from explain.attribution import probability_view as probability_view
+    from explain.attribution import rank_differences as rank_differences
+    from explain.attribution import shap_importance as shap_importance
+    from explain.attribution import shap_values as shap_values
+    from explain.attribution import weighted_scores as weighted_scores
+    from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
+    from explain.bundle import TABLES as TABLES
+    from explain.bundle import Bundle as Bundle
+    from explain.bundle import ColumnSpec as ColumnSpec
+    from explain.bundle import DecisionRule as DecisionRule
+    from explain.bundle import FeatureProfile as FeatureProfile
+    from explain.bundle import FeatureSpec as FeatureSpec
+    from explain.bundle import PopulationProfile as PopulationProfile
+    from explain.bundle import Spec as Spec
+    from explain.bundle import TableName as TableName
+    from explain.bundle import check_bundle as check_bundle
+    from explain.bundle import check_spec as check_spec
+    from explain.bundle import format_number as format_number
+    from explain.bundle import format_outcome as format_outcome
+    from explain.bundle import format_percent as format_percent
+    from explain.bundle import format_percentile as format_percentile
+    from explain.bundle import format_score as format_score
+    from explain.bundle import format_value as format_value
+    from explain.bundle import is_missing as is_missing
+    from explain.bundle import load_bundle as load_bundle
+    from explain.bundle import ordinal as ordinal
+    from explain.bundle import parse_spec as parse_spec
+    from explain.bundle import population_profile as population_profile
+    from explain.bundle import read_batch as read_batch
+    from explain.bundle import slugify as slugify
+    from explain.bundle import spec_to_toml as spec_to_toml
+    from explain.bundle import write_bundle as write_bundle
+    from explain.decision import PAGE_SIZE as PAGE_SIZE
+    from explain.decision import Base as Base
+    from explain.decision import Change as Change
+    from explain.decision import ColumnFilter as ColumnFilter
+    from explain.decision import Contributions as Contributions
+    from explain.decision import DecisionPage as DecisionPage
+    from explain.decision import DecisionQuery as DecisionQuery
+    from explain.decision import DecisionResult as DecisionResult
+    from explain.decision import InputRange as InputRange
+    from explain.decision import Prediction as Prediction
+    from explain.decision import Reason as Reason
+    from explain.decision import RecourseResult as RecourseResult
+    from explain.decision import SimilarResult as SimilarResult
+    from explain.decision import Suggestion as Suggestion
+    from explain.decision import WhatIfResult as WhatIfResult
+    from explain.decision import case_file_html as case_file_html
+    from explain.decision import contributions_csv as contributions_csv
+    from explain.decision import decision_scores as decision_scores
+    from explain.decision import explain_decision as explain_decision
+    from explain.decision import explain_decisions as explain_decisions
+    from explain.decision import input_ranges as input_ranges
+    from explain.decision import matching_decisions as matching_decisions
+    from explain.decision import query_decisions as query_decisions
+    from explain.decision import similar_cases as similar_cases
+    from explain.decision import suggest_changes as suggest_changes
+    from explain.decision import top_reasons as top_reasons
+    from explain.decision import what_if as what_if
+    from explain.errors import AdditivityError as AdditivityError
+    from explain.errors import BundleError as BundleError
+    from explain.errors import BundleExistsError as BundleExistsError
+    from explain.errors import DecisionNotFoundError as DecisionNotFoundError
+    from explain.errors import ExplainError as ExplainError
+    from explain.errors import FeatureNotFoundError as FeatureNotFoundError
+    from explain.errors import InvalidParameterError as InvalidParameterError
+    from explain.errors import ModelLoadError as ModelLoadError
+    from explain.errors import OutcomesMissingError as OutcomesMissingError
+    from explain.errors import SpecError as SpecError
+    from explain.errors import UnsupportedModelError as UnsupportedModelError
+    from explain.evaluation import FOUR_FIFTHS as FOUR_FIFTHS
+    from explain.evaluation import MAJOR as MAJOR
+    from explain.evaluation import MIN_BATCH_ROWS as MIN_BATCH_ROWS
+    from explain.evaluation import MODERATE as MODERATE
+    from explain.evaluation import BinShares as BinShares
+    from explain.evaluation import CaseError as CaseError
+    from explain.evaluation import ColumnFairness as ColumnFairness
+    from explain.evaluation import CostResult as CostResult
+    from explain.evaluation import DriftResult as DriftResult
+    from explain.evaluation import ErrorAnalysisResult as ErrorAnalysisResult
+    from explain.evaluation import ErrorSegment as ErrorSegment
+    from explain.evaluation import FairnessResult as FairnessResult
+    from explain.evaluation import ModelCard as ModelCard
+    from explain.evaluation import PerformanceResult as PerformanceResult
+    from explain.evaluation import ProxyResult as ProxyResult
+    from explain.evaluation import ThresholdMetrics as ThresholdMetrics
+    from explain.evaluation import batch_drift as batch_drift
+    from explain.evaluation import calibration_bins as calibration_bins
+    from explain.evaluation import cost_threshold as cost_threshold
+    from explain.evaluation import drift_status as drift_status
+    from explain.evaluation import error_segments as error_segments
+    from explain.evaluation import expected_cost_curve as expected_cost_curve
+    from explain.evaluation import group_fairness as group_fairness
+    from explain.evaluation import metrics_at as metrics_at
+    from explain.evaluation import model_card as model_card
+    from explain.evaluation import model_performance as model_performance
+    from explain.evaluation import population_stability_index as population_stability_index
+    from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
+    from explain.models import ModelAdapter as ModelAdapter
+    from explain.models import adapt_estimator as adapt_estimator
+    from explain.models import load_model as load_model
+    from explain.models import logit as logit
+    from explain.models import sigmoid as sigmoid
+
+_NAMES = {
+    "Bundle": "explain.bundle",
+    "ColumnSpec": "explain.bundle",
+    "DecisionRule": "explain.bundle",
+    "FeatureProfile": "explain.bundle",
+    "FeatureSpec": "explain.bundle",
+    "NOT_PROVIDED": "explain.bundle",
+    "PopulationProfile": "explain.bundle",
+    "Spec": "explain.bundle",
+    "TABLES": "explain.bundle",
+    "TableName": "explain.bundle",
+    "check_bundle": "explain.bundle",
+    "check_spec": "explain.bundle",
+    "format_number": "explain.bundle",
+    "format_outcome": "explain.bundle",
+    "format_percent": "explain.bundle",
+    "format_percentile": "explain.bundle",
+    "format_score": "explain.bundle",
+    "format_value": "explain.bundle",
+    "is_missing": "explain.bundle",
+    "load_bundle": "explain.bundle",
+    "ordinal": "explain.bundle",
+    "parse_spec": "explain.bundle",
+    "population_profile": "explain.bundle",
+    "read_batch": "explain.bundle",
+    "slugify": "explain.bundle",
+    "spec_to_toml": "explain.bundle",
+    "write_bundle": "explain.bundle",
+    "LIGHTGBM_THREADS": "explain.models",
+    "ModelAdapter": "explain.models",
+    "adapt_estimator": "explain.models",
+    "load_model": "explain.models",
+    "logit": "explain.models",
+    "sigmoid": "explain.models",
+    "DependenceResult": "explain.attribution",
+    "DirectionResult": "explain.attribution",
+    "ImportanceResult": "explain.attribution",
+    "InteractionRanking": "explain.attribution",
+    "PartialDependenceResult": "explain.attribution",
+    "QualityResult": "explain.attribution",
+    "ShapResult": "explain.attribution",
+    "dependence": "explain.attribution",
+    "direction_check": "explain.attribution",
+    "explanation_quality": "explain.attribution",
+    "partial_dependence": "explain.attribution",
+    "permutation_importance": "explain.attribution",
+    "probability_view": "explain.attribution",
+    "rank_differences": "explain.attribution",
+    "shap_importance": "explain.attribution",
+    "shap_values": "explain.attribution",
+    "weighted_scores": "explain.attribution",
+    "Base": "explain.decision",
+    "Change": "explain.decision",
+    "ColumnFilter": "explain.decision",
+    "Contributions": "explain.decision",
+    "DecisionPage": "explain.decision",
+    "DecisionQuery": "explain.decision",
+    "DecisionResult": "explain.decision",
+    "InputRange": "explain.decision",
+    "PAGE_SIZE": "explain.decision",
+    "Prediction": "explain.decision",
+    "Reason": "explain.decision",
+    "RecourseResult": "explain.decision",
+    "SimilarResult": "explain.decision",
+    "Suggestion": "explain.decision",
+    "WhatIfResult": "explain.decision",
+    "case_file_html": "explain.decision",
+    "contributions_csv": "explain.decision",
+    "decision_scores": "explain.decision",
+    "explain_decision": "explain.decision",
+    "explain_decisions": "explain.decision",
+    "input_ranges": "explain.decision",
+    "matching_decisions": "explain.decision",
+    "query_decisions": "explain.decision",
+    "similar_cases": "explain.decision",
+    "suggest_changes": "explain.decision",
+    "top_reasons": "explain.decision",
+    "what_if": "explain.decision",
+    "BinShares": "explain.evaluation",
+    "CaseError": "explain.evaluation",
+    "ColumnFairness": "explain.evaluation",
+    "CostResult": "explain.evaluation",
+    "DriftResult": "explain.evaluation",
+    "ErrorAnalysisResult": "explain.evaluation",
+    "ErrorSegment": "explain.evaluation",
+    "FOUR_FIFTHS": "explain.evaluation",
+    "FairnessResult": "explain.evaluation",
+    "MAJOR": "explain.evaluation",
+    "MIN_BATCH_ROWS": "explain.evaluation",
+    "MODERATE": "explain.evaluation",
+    "ModelCard": "explain.evaluation",
+    "PerformanceResult": "explain.evaluation",
+    "ProxyResult": "explain.evaluation",
+    "ThresholdMetrics": "explain.evaluation",
+    "batch_drift": "explain.evaluation",
+    "calibration_bins": "explain.evaluation",
+    "cost_threshold": "explain.evaluation",
+    "drift_status": "explain.evaluation",
+    "error_segments": "explain.evaluation",
+    "expected_cost_curve": "explain.evaluation",
+    "group_fairness": "explain.evaluation",
+    "metrics_at": "explain.evaluation",
+    "model_card": "explain.evaluation",
+    "model_performance": "explain.evaluation",
+    "population_stability_index": "explain.evaluation",
+    "AdditivityError": "explain.errors",
+    "BundleError": "explain.errors",
+    "BundleExistsError": "explain.errors",
+    "DecisionNotFoundError": "explain.errors",
+    "ExplainError": "explain.errors",
+    "FeatureNotFoundError": "explain.errors",
+    "InvalidParameterError": "explain.errors",
+    "ModelLoadError": "explain.errors",
+    "OutcomesMissingError": "explain.errors",
+    "SpecError": "explain.errors",
+    "UnsupportedModelError": "explain.errors",
+    "AuditStamp": "explain._stamp",
+    "library_versions": "explain._stamp",
+    "is_live": "explain._csv",
+    "neutralize": "explain._csv",
+    "safe_csv": "explain._csv",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = attach(__name__, _NAMES)

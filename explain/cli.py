@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from explain.bundle import Bundle, check_bundle, load_bundle
-from explain.csv_safety import safe_csv
-from explain.decision import explain_decision, explain_decisions
+from explain._csv import safe_csv
+from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
+from explain.bundle._bundle import Bundle, check_bundle, load_bundle
+from explain.bundle._formatting import format_percent
+from explain.decision._decision import explain_decision, explain_decisions
 from explain.errors import ExplainError
-from explain.formatting import format_percent
-from explain.importance import ImportanceResult, permutation_importance, shap_importance
 
 
 class ProgressBar:

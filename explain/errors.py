@@ -48,3 +48,13 @@ class DecisionNotFoundError(ExplainError, KeyError):
 
 class OutcomesMissingError(ExplainError, ValueError):
     """A computation needs outcomes (reference data with an outcome column) that the bundle lacks."""
+
+
+class InvalidParameterError(ExplainError, ValueError):
+    """An option is outside what the function accepts; the message names the parameter, the
+    allowed range or choices, and the value given."""
+
+
+class AdditivityError(ExplainError, ArithmeticError):
+    """Contributions do not add up to the model's own output: the explanation would be wrong,
+    so it is refused rather than shown."""

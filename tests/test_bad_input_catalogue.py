@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 from explain import Bundle, ExplainError, ModelLoadError, explain_decision, load_bundle, write_bundle
-from explain.drift import MIN_BATCH_ROWS, batch_drift, read_batch
 from explain.errors import BundleError, FeatureNotFoundError
-from explain.models import load_model
+from explain.evaluation._drift import MIN_BATCH_ROWS, batch_drift, read_batch
+from explain.models._adapter import load_model
 
 
 def _zip() -> bytes:

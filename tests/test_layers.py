@@ -8,7 +8,7 @@ import sys
 
 def test_explain_and_sample_models_do_not_load_streamlit() -> None:
     code = (
-        "import sys, explain, explain.attributions, explain.bundle, sample_models, sample_models.build\n"
+        "import sys, explain, explain.attribution, explain.bundle, explain.decision, explain.evaluation, explain.models, sample_models, sample_models.build\n"
         "import pkgutil, importlib\n"
         "for pkg in (explain, sample_models):\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"

@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard.components.whatif import whatif_key
 from explain import Bundle
-from explain.casefile import case_file_html, contributions_csv
-from explain.decision import DecisionResult
+from explain.decision._casefile import case_file_html, contributions_csv
+from explain.decision._decision import DecisionResult
 
 
 def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

@@ -7,8 +7,8 @@ import streamlit as st
 from dashboard import cache
 from dashboard.text import md
 from explain import Bundle
-from explain.decision import DecisionResult
-from explain.formatting import format_score
+from explain.bundle._formatting import format_score
+from explain.decision._decision import DecisionResult
 
 
 def recourse_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import cache, state
 from explain import Bundle, ExplainError
-from explain.decision import DecisionResult
-from explain.formatting import format_outcome
+from explain.bundle._formatting import format_outcome
+from explain.decision._decision import DecisionResult
 
 
 def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.text import md
-from explain.decision import DecisionResult
-from explain.formatting import format_outcome
+from explain.bundle._formatting import format_outcome
+from explain.decision._decision import DecisionResult
 
 
 def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:

@@ -11,9 +11,9 @@ import streamlit as st
 from dashboard import cache
 from dashboard.text import md
 from explain import Bundle, ExplainError
-from explain.decision import DecisionResult
-from explain.formatting import NOT_PROVIDED, format_percent, is_missing
-from explain.whatif import InputRange, WhatIfResult, what_if
+from explain.bundle._formatting import NOT_PROVIDED, format_percent, is_missing
+from explain.decision._decision import DecisionResult
+from explain.decision._whatif import InputRange, WhatIfResult, what_if
 
 
 def whatif_key(key: str, decision_id: str, table: str) -> str:

@@ -12,9 +12,9 @@ from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain import ExplainError
-from explain.drift import MIN_BATCH_ROWS, read_batch
-from explain.figures.theme import DEFAULT_THEME as THEME
-from explain.figures.workbench2 import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
+from explain.evaluation._drift import MIN_BATCH_ROWS, read_batch
+from explain.figures._drift import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
+from explain.figures._theme import DEFAULT_THEME as THEME
 
 key, bundle = current_bundle()
 st.title(md(f"Drift · {bundle.name}"))

@@ -9,9 +9,8 @@ from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
-from explain.cost import cost_threshold
-from explain.figures.theme import DEFAULT_THEME as THEME
-from explain.figures.workbench2 import (
+from explain.evaluation._cost import cost_threshold
+from explain.figures._performance import (
     calibration_chart,
     confusion_matrix_chart,
     cost_curve_chart,
@@ -19,6 +18,7 @@ from explain.figures.workbench2 import (
     roc_chart,
     score_distribution_chart,
 )
+from explain.figures._theme import DEFAULT_THEME as THEME
 
 key, bundle = current_bundle()
 st.title(md(f"Performance · {bundle.name}"))

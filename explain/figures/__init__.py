@@ -1,6 +1,60 @@
-"""Plotly figure builders: a result in, a new ``go.Figure`` out. No I/O, no globals."""
+"""Plotly figure builders, by concept: a result in, a new ``go.Figure`` out. No I/O, no globals."""
 
-from explain.figures.theme import DEFAULT_THEME, FigureTheme, empty_figure
-from explain.figures.waterfall import contribution_waterfall, waterfall_steps
+from __future__ import annotations
 
-__all__ = ["DEFAULT_THEME", "FigureTheme", "contribution_waterfall", "empty_figure", "waterfall_steps"]
+from typing import TYPE_CHECKING
+
+from explain._lazy import attach
+
+if TYPE_CHECKING:
+    from ._decision import contribution_waterfall as contribution_waterfall
+    from ._decision import waterfall_steps as waterfall_steps
+    from ._dependence import dependence_scatter as dependence_scatter
+    from ._dependence import pdp_ice as pdp_ice
+    from ._drift import drift_bins_chart as drift_bins_chart
+    from ._drift import drift_importance_chart as drift_importance_chart
+    from ._drift import drift_psi_chart as drift_psi_chart
+    from ._drift import drift_score_chart as drift_score_chart
+    from ._error_segments import error_segments_chart as error_segments_chart
+    from ._fairness import fairness_proxy_chart as fairness_proxy_chart
+    from ._fairness import fairness_rates_chart as fairness_rates_chart
+    from ._importance import importance_bars as importance_bars
+    from ._importance import shap_beeswarm as shap_beeswarm
+    from ._performance import calibration_chart as calibration_chart
+    from ._performance import confusion_matrix_chart as confusion_matrix_chart
+    from ._performance import cost_curve_chart as cost_curve_chart
+    from ._performance import precision_recall_chart as precision_recall_chart
+    from ._performance import roc_chart as roc_chart
+    from ._performance import score_distribution_chart as score_distribution_chart
+    from ._theme import DEFAULT_THEME as DEFAULT_THEME
+    from ._theme import FigureTheme as FigureTheme
+    from ._theme import empty_figure as empty_figure
+    from ._theme import plotly_text as plotly_text
+
+_NAMES = {
+    "DEFAULT_THEME": "._theme",
+    "FigureTheme": "._theme",
+    "empty_figure": "._theme",
+    "plotly_text": "._theme",
+    "contribution_waterfall": "._decision",
+    "waterfall_steps": "._decision",
+    "importance_bars": "._importance",
+    "shap_beeswarm": "._importance",
+    "dependence_scatter": "._dependence",
+    "pdp_ice": "._dependence",
+    "calibration_chart": "._performance",
+    "confusion_matrix_chart": "._performance",
+    "cost_curve_chart": "._performance",
+    "precision_recall_chart": "._performance",
+    "roc_chart": "._performance",
+    "score_distribution_chart": "._performance",
+    "fairness_proxy_chart": "._fairness",
+    "fairness_rates_chart": "._fairness",
+    "drift_bins_chart": "._drift",
+    "drift_importance_chart": "._drift",
+    "drift_psi_chart": "._drift",
+    "drift_score_chart": "._drift",
+    "error_segments_chart": "._error_segments",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = attach(__name__, _NAMES)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from explain import Bundle
-from explain.decision import explain_decision
+from explain.decision._decision import explain_decision
 from tests.browser.conftest import screenshot, wait_for_text
 
 

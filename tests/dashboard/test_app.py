@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explain import Bundle
-from explain.decision import explain_decision
-from explain.formatting import format_score
+from explain.bundle._formatting import format_score
+from explain.decision._decision import explain_decision
 from tests.dashboard.conftest import open_app
 from tests.hostile import HOSTILE, assert_no_live_markup
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from explain import Bundle
-from explain.formatting import format_percent
-from explain.recourse import suggest_changes
+from explain.bundle._formatting import format_percent
+from explain.decision._recourse import suggest_changes
 from tests.dashboard.conftest import assert_healthy, open_app
 from tests.dashboard.test_app import _all_markdown
 from tests.hostile import HOSTILE, assert_no_live_markup

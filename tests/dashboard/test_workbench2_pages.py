@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from explain import Bundle
-from explain.drift import batch_drift
-from explain.errors_analysis import error_segments
-from explain.fairness import group_fairness
-from explain.performance import model_performance
+from explain.evaluation._drift import batch_drift
+from explain.evaluation._error_segments import error_segments
+from explain.evaluation._fairness import group_fairness
+from explain.evaluation._performance import model_performance
 from tests.dashboard.test_app import _all_markdown
 from tests.dashboard.test_workbench_pages import SAMPLES, open_page
 from tests.hostile import assert_no_live_markup

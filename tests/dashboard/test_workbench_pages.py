@@ -6,9 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explain import Bundle
-from explain.checks import explanation_quality
-from explain.importance import permutation_importance, shap_importance
-from explain.model_card import model_card
+from explain.attribution._checks import explanation_quality
+from explain.attribution._importance import permutation_importance, shap_importance
+from explain.evaluation._model_card import model_card
 from tests.dashboard.conftest import APP, TIMEOUT, assert_healthy
 from tests.dashboard.test_app import _all_markdown
 from tests.hostile import assert_no_live_markup

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from explain import _safe_load
-from explain.attributions import _lightgbm_contributions
+from explain.attribution._shap import _lightgbm_contributions
 from explain.errors import ExplainError
-from explain.models import load_model
+from explain.models import _safe_load
+from explain.models._adapter import load_model
 
 
 def _rows(adapter: object, n: int = 20) -> pd.DataFrame:

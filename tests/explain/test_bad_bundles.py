@@ -315,7 +315,7 @@ def test_good_bundle_has_no_problems(loan_copy: Path) -> None:
 def test_truncated_model_check_is_cached_per_file_hash(loan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
-    from explain import _safe_load
+    from explain.models import _safe_load
 
     load_bundle(loan_copy)  # the verdict for this file is now known
     calls: list[object] = []

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 import pandas as pd
 
 from explain import Bundle
-from explain.casefile import case_file_html, contributions_csv
-from explain.decision import explain_decision
-from explain.whatif import what_if
+from explain.decision._casefile import case_file_html, contributions_csv
+from explain.decision._decision import explain_decision
+from explain.decision._whatif import what_if
 from tests.hostile import IMG
 
 
@@ -66,7 +66,7 @@ def test_contributions_csv_neutralises_formulas_and_keeps_numbers(hostile_bundle
     frame = pd.read_csv(io.StringIO(text))
     assert pd.api.types.is_float_dtype(frame["contribution_raw"]) and (frame["contribution_raw"] < 0).any()
     formula = pd.DataFrame({"=SUM(A1)": ["=1+1", "-3", "@me"], "n": [-1.5, 2.0, 3.0]})
-    from explain.csv_safety import safe_csv
+    from explain._csv import safe_csv
 
     parsed = list(csv.reader(io.StringIO(safe_csv(formula))))
     assert parsed[0] == ["'=SUM(A1)", "n"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from explain.csv_safety import safe_csv
+from explain._csv import safe_csv
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from explain import Bundle, explain_decision
-from explain.casefile import contributions_csv
+from explain._csv import is_live, neutralize, safe_csv
 from explain.cli import reasons_table
-from explain.csv_safety import is_live, neutralize, safe_csv
+from explain.decision._casefile import contributions_csv
 from tests.hostile import FORMULAS
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from explain import Bundle
-from explain.decision import NEAR_THRESHOLD, explain_decision
-from explain.formatting import format_percent, format_score
-from explain.models import sigmoid
+from explain.bundle._formatting import format_percent, format_score
+from explain.decision._decision import NEAR_THRESHOLD, explain_decision
+from explain.models._adapter import sigmoid
 
 
 def _first(bundle: Bundle, *, adverse: bool) -> str:
@@ -96,7 +96,7 @@ def test_probability_view_adds_up_and_keeps_signs(sample: Bundle) -> None:
 
 
 def test_probability_view_when_the_score_equals_the_baseline() -> None:
-    from explain.attributions import probability_view
+    from explain.attribution._shap import probability_view
 
     raw = np.array([0.3, -0.3])
     out = probability_view(raw, 0.5, 0.5, "log-odds")
@@ -110,7 +110,7 @@ def test_reasons_never_name_a_sensitive_column(sample: Bundle) -> None:
     sensitive = set(sample.spec.sensitive_columns)
     labels = {sample.spec.columns[c].label for c in sensitive}
     assert sensitive
-    from explain.decision import explain_decisions
+    from explain.decision._decision import explain_decisions
 
     for result in explain_decisions(sample, list(ids)):
         assert len(result.reasons) <= 4
@@ -206,7 +206,7 @@ def test_base_and_audit(fraud: Bundle) -> None:
 
 
 def test_top_reasons_equal_the_full_explanations(sample: Bundle) -> None:
-    from explain.decision import explain_decisions, top_reasons
+    from explain.decision._decision import explain_decisions, top_reasons
 
     ids = [str(i) for i in sample.decisions.index[:60]]
     full = [r.reasons[0].statement if r.reasons else "" for r in explain_decisions(sample, ids)]

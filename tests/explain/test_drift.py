@@ -12,7 +12,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from explain import Bundle, BundleError, ExplainError, FeatureNotFoundError, load_bundle
-from explain.drift import (
+from explain.evaluation._drift import (
     EPSILON,
     MAJOR,
     MODERATE,

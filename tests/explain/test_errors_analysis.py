@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from explain import Bundle, ExplainError
-from explain.errors_analysis import ErrorAnalysisResult, error_segments
+from explain.evaluation._error_segments import ErrorAnalysisResult, error_segments
 
 FEATURES = ["signal", "zone", "other", "kind"]
 SPEC = {

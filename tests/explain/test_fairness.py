@@ -8,8 +8,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from explain import Bundle, BundleError, ExplainError
-from explain.attributions import shap_values
-from explain.fairness import FairnessResult, group_fairness
+from explain.attribution._shap import shap_values
+from explain.evaluation._fairness import FairnessResult, group_fairness
 from sample_models.loan import GROUND_TRUTH
 
 

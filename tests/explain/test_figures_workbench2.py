@@ -10,26 +10,22 @@ import plotly.graph_objects as go
 import pytest
 
 from explain import Bundle
-from explain.cost import cost_threshold
-from explain.drift import DriftResult, batch_drift
-from explain.errors_analysis import ErrorAnalysisResult, error_segments
-from explain.fairness import FairnessResult, group_fairness
-from explain.figures.workbench2 import (
+from explain.evaluation._cost import cost_threshold
+from explain.evaluation._drift import DriftResult, batch_drift
+from explain.evaluation._error_segments import ErrorAnalysisResult, error_segments
+from explain.evaluation._fairness import FairnessResult, group_fairness
+from explain.evaluation._performance import PerformanceResult, model_performance
+from explain.figures._drift import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
+from explain.figures._error_segments import error_segments_chart
+from explain.figures._fairness import fairness_proxy_chart, fairness_rates_chart
+from explain.figures._performance import (
     calibration_chart,
     confusion_matrix_chart,
     cost_curve_chart,
-    drift_bins_chart,
-    drift_importance_chart,
-    drift_psi_chart,
-    drift_score_chart,
-    error_segments_chart,
-    fairness_proxy_chart,
-    fairness_rates_chart,
     precision_recall_chart,
     roc_chart,
     score_distribution_chart,
 )
-from explain.performance import PerformanceResult, model_performance
 from tests.hostile import HOSTILE
 
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
 from explain import Bundle
-from explain.importance import permutation_importance, shap_importance, weighted_scores
+from explain.attribution._importance import permutation_importance, shap_importance, weighted_scores
 
 
 @pytest.mark.parametrize("scoring", ["roc_auc", "average_precision", "log_loss"])

@@ -15,8 +15,8 @@ from sklearn.metrics import (
 )
 
 from explain import Bundle, ExplainError, OutcomesMissingError
-from explain.cost import cost_threshold, expected_cost_curve
-from explain.performance import PerformanceResult, model_performance
+from explain.evaluation._cost import cost_threshold, expected_cost_curve
+from explain.evaluation._performance import PerformanceResult, model_performance
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from explain import Bundle, ExplainError
-from explain.profile import population_profile
-from explain.recourse import suggest_changes
-from explain.similar import similar_cases
-from explain.whatif import input_ranges, what_if
+from explain.bundle._profile import population_profile
+from explain.decision._recourse import suggest_changes
+from explain.decision._similar import similar_cases
+from explain.decision._whatif import input_ranges, what_if
 
 
 def _adverse_ids(bundle: Bundle, n: int, seed: int = 0) -> list[str]:

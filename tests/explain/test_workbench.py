@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from explain import Bundle
-from explain.attributions import shap_values
-from explain.checks import direction_check, explanation_quality, rank_differences
-from explain.dependence import EXACT, FALLBACK, dependence, partial_dependence
-from explain.figures.workbench import dependence_scatter, importance_bars, pdp_ice, shap_beeswarm
-from explain.importance import permutation_importance, shap_importance
-from explain.model_card import model_card
+from explain.attribution._checks import direction_check, explanation_quality, rank_differences
+from explain.attribution._dependence import EXACT, FALLBACK, dependence, partial_dependence
+from explain.attribution._importance import permutation_importance, shap_importance
+from explain.attribution._shap import shap_values
+from explain.evaluation._model_card import model_card
+from explain.figures._dependence import dependence_scatter, pdp_ice
+from explain.figures._importance import importance_bars, shap_beeswarm
 
 
 def _planted_interaction(categorical: bool) -> Bundle:

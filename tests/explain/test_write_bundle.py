@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from explain import Bundle, explain_decisions, load_bundle, write_bundle
+from explain.bundle._spec import DecisionRule
 from explain.errors import BundleExistsError
-from explain.spec import DecisionRule
 
 
 def _rewrite(bundle: Bundle, target: Path, **changes: object) -> Path:

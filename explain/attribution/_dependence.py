@@ -1,0 +1,315 @@
+"""Dependence: how one input's value drives its contribution, and what it interacts with.
+
+The colour of a SHAP dependence plot is the input's strongest interacting partner. SHAP
+interaction values are used only where they pass a check (each row of interaction values
+sums to that row's SHAP values within 1e-6): shap 0.51 gets LightGBM's categorical splits
+wrong (an error on pandas categories, silently wrong values on their codes), so such models
+fall back to an approximate ranking. shap's own ``approximate_interactions`` skips every bin
+where the partner is missing, so it practically never picks an input with missing values;
+the fallback here imputes missing partners (median for numbers) and target-encodes
+categories before correlating within bins.
+
+Partial dependence and ICE lines go through the model adapter (scikit-learn's
+``partial_dependence`` needs a scikit-learn estimator).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from explain.attribution._shap import ShapResult, _dense, _source_columns, shap_values
+from explain.bundle._bundle import Bundle, TableName
+from explain.bundle._profile import population_profile
+from explain.errors import ExplainError, FeatureNotFoundError
+
+Progress = Callable[[float, str], None]
+INTERACTION_TOLERANCE = 1e-6
+EXACT = "SHAP interaction values"
+FALLBACK = "approximate ranking (within-bin correlation, missing values imputed)"
+
+
+@dataclass(frozen=True, eq=False)
+class InteractionRanking:
+    """Partners of one input, strongest first, and how the ranking was made."""
+
+    feature: str
+    partners: tuple[str, ...]
+    strengths: np.ndarray
+    method: str
+    note: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table of partners and strengths."""
+        return pd.DataFrame({"partner": self.partners, "strength": self.strengths.copy()})
+
+
+@dataclass(frozen=True, eq=False)
+class DependenceResult:
+    """One input's values against its SHAP values, coloured by its strongest partner."""
+
+    feature: str
+    ids: tuple[str, ...]
+    values: np.ndarray  # object array: numbers or categories, NaN/None when missing
+    shap: np.ndarray
+    color_feature: str | None
+    color_values: np.ndarray
+    categorical: bool
+    color_categorical: bool
+    ranking: InteractionRanking
+    output: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table: id, value, SHAP value, colour value."""
+        return pd.DataFrame(
+            {"id": self.ids, "value": self.values, "shap": self.shap.copy(), "color": self.color_values}
+        )
+
+
+def _check_feature(bundle: Bundle, feature: str) -> None:
+    if feature not in bundle.features:
+        raise FeatureNotFoundError(
+            f"{feature!r} is not a model input of bundle {bundle.key!r}; choose one of {', '.join(bundle.features)}."
+        )
+
+
+CHECK_ROWS = 50
+_memo: weakref.WeakKeyDictionary[Bundle, dict[tuple[Any, ...], np.ndarray | None]] = weakref.WeakKeyDictionary()
+_memo_lock = threading.Lock()
+
+
+def interaction_values(bundle: Bundle, result: ShapResult, rows: pd.DataFrame) -> np.ndarray | None:
+    """SHAP interaction values (rows × inputs × inputs) in raw-input space, or None if unavailable.
+
+    Returned only if every row's interaction values sum to its SHAP values within 1e-6. The
+    check runs on the first 50 rows before the rest are computed; results are memoised per
+    bundle and rows.
+    """
+    key = tuple(result.ids)
+    with _memo_lock:
+        memo = _memo.setdefault(bundle, {})
+        if key in memo:
+            return memo[key]
+    head = _interaction_values(bundle, result.values[:CHECK_ROWS], rows.iloc[:CHECK_ROWS])
+    values = None if head is None else _interaction_values(bundle, result.values, rows)
+    with _memo_lock:
+        memo[key] = values
+    return values
+
+
+def _interaction_values(bundle: Bundle, shap_rows: np.ndarray, rows: pd.DataFrame) -> np.ndarray | None:
+    import shap
+
+    adapter = bundle.model
+    x = adapter.prepare(rows)
+    try:
+        if adapter.family == "lightgbm":
+            if adapter.categories:
+                x = x.copy()
+                for name in adapter.categories:  # shap refuses pandas categories; give it their codes
+                    codes = x[name].cat.codes.to_numpy().astype(float)
+                    x[name] = np.where(codes < 0, np.nan, codes)
+            with adapter.lock:
+                values = shap.TreeExplainer(adapter.estimator).shap_interaction_values(x)
+        elif adapter.family == "sklearn-tree":
+            from sklearn.pipeline import Pipeline
+
+            model = adapter.estimator
+            pipeline = isinstance(model, Pipeline)
+            final = model[-1] if pipeline else model
+            z = _dense(model[:-1].transform(x) if pipeline else x)
+            with adapter.lock:
+                values = shap.TreeExplainer(final).shap_interaction_values(z)
+            values = np.asarray(values[1] if isinstance(values, list) else values, dtype=float)
+            if values.ndim == 4:
+                values = values[..., 1]
+            if pipeline:
+                source = _source_columns(model[:-1], list(adapter.feature_names), values.shape[1])
+                k = len(adapter.feature_names)
+                onehot = np.zeros((values.shape[1], k))
+                onehot[np.arange(values.shape[1]), source] = 1.0
+                values = np.einsum("rij,ia,jb->rab", values, onehot, onehot)
+        else:
+            return None
+    except Exception:  # shap raises assorted errors on models it cannot handle
+        return None
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 3 or values.shape[1:] != (len(adapter.feature_names),) * 2:
+        return None
+    if not np.max(np.abs(values.sum(axis=2) - shap_rows)) <= INTERACTION_TOLERANCE:
+        return None
+    return values
+
+
+def _encode_partner(column: pd.Series, target: np.ndarray, categorical: bool) -> np.ndarray:
+    """Numbers: missing imputed with the median. Categories: each replaced by the mean target in it."""
+    if categorical:
+        text = column.astype("object").where(column.notna(), "<missing>").astype(str).to_numpy()
+        means = pd.Series(target).groupby(text).mean()
+        return np.asarray(pd.Series(text).map(means).to_numpy(dtype=float))
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    median = np.nanmedian(values) if np.isfinite(values).any() else 0.0
+    return np.where(np.isnan(values), median, values)
+
+
+def approximate_ranking(bundle: Bundle, feature: str, rows: pd.DataFrame, shap_column: np.ndarray) -> np.ndarray:
+    """Strength of each input's interaction with ``feature``: the summed absolute correlation
+    between ``feature``'s SHAP values and the partner within bins of ``feature``'s value."""
+    profile = population_profile(bundle)
+    own = rows[feature]
+    if profile.features[feature].categorical:
+        key = own.astype("object").where(own.notna(), "<missing>").astype(str).to_numpy()
+        order = np.argsort(key, kind="stable")
+    else:
+        numeric = pd.to_numeric(own, errors="coerce").to_numpy(dtype=float)
+        order = np.argsort(np.where(np.isnan(numeric), np.inf, numeric), kind="stable")  # missing: last bins
+    n = len(rows)
+    size = max(min(n // 10, 50), 2)
+    strengths = np.zeros(len(bundle.features))
+    target = shap_column[order]
+    for j, partner in enumerate(bundle.features):
+        if partner == feature:
+            continue
+        encoded = _encode_partner(rows[partner], shap_column, profile.features[partner].categorical)[order]
+        total = 0.0
+        for start in range(0, n, size):
+            a, b = encoded[start : start + size], target[start : start + size]
+            if len(a) > 2 and np.std(a) > 0 and np.std(b) > 0:
+                total += abs(float(np.corrcoef(a, b)[0, 1]))
+        strengths[j] = total
+    return strengths
+
+
+def dependence(
+    bundle: Bundle,
+    feature: str,
+    *,
+    data: TableName | None = None,
+    max_rows: int = 1_000,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> DependenceResult:
+    """SHAP values of ``feature`` against its values, coloured by its strongest partner.
+
+    Examples
+    --------
+    >>> result = dependence(bundle, "debt_to_income")  # doctest: +SKIP
+    >>> result.color_feature, result.ranking.method  # doctest: +SKIP
+    """
+    _check_feature(bundle, feature)
+    data = data or bundle.population_table
+    if progress:
+        progress(0.0, "Computing SHAP values")
+    result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
+    rows = bundle.table(data).loc[list(result.ids)]
+    j = bundle.features.index(feature)
+    if progress:
+        progress(0.4, "Checking SHAP interaction values")
+    inter = interaction_values(bundle, result, rows)
+    others = [k for k in range(len(bundle.features)) if k != j]
+    if inter is not None:
+        strengths = np.abs(inter[:, j, :]).mean(axis=0)
+        method, note = EXACT, "each row of interaction values sums to its SHAP values within 1e-6"
+    else:
+        strengths = approximate_ranking(bundle, feature, rows, result.values[:, j])
+        why = (
+            "shap's interaction values do not add up to the SHAP values for this model "
+            "(shap 0.51 mishandles LightGBM categorical splits)"
+            if bundle.model.family in ("lightgbm", "sklearn-tree")
+            else "this model family has no exact interaction values"
+        )
+        method, note = FALLBACK, why
+    order = sorted(others, key=lambda k: -strengths[k])
+    ranking = InteractionRanking(
+        feature=feature,
+        partners=tuple(bundle.features[k] for k in order),
+        strengths=np.asarray([strengths[k] for k in order]),
+        method=method,
+        note=note,
+    )
+    profile = population_profile(bundle)
+    color = ranking.partners[0] if ranking.partners else None
+    if progress:
+        progress(1.0, "Dependence ready")
+    return DependenceResult(
+        feature=feature,
+        ids=result.ids,
+        values=rows[feature].astype("object").to_numpy(),
+        shap=result.values[:, j].copy(),
+        color_feature=color,
+        color_values=rows[color].astype("object").to_numpy() if color else np.zeros(0),
+        categorical=profile.features[feature].categorical,
+        color_categorical=bool(color and profile.features[color].categorical),
+        ranking=ranking,
+        output=result.output,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PartialDependenceResult:
+    """Average prediction (PD) and individual lines (ICE) over a grid of one input's values."""
+
+    feature: str
+    grid: tuple[Any, ...]
+    categorical: bool
+    average: np.ndarray  # per grid point, mean score
+    ice: np.ndarray  # (lines, grid) scores
+    ice_ids: tuple[str, ...]
+    n_rows: int
+
+    def centered(self) -> tuple[np.ndarray, np.ndarray]:
+        """ICE lines and average minus their value at the first grid point (c-ICE)."""
+        ice = self.ice - self.ice[:, :1]
+        return self.average - self.average[0], ice
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table: grid value and partial dependence."""
+        return pd.DataFrame({"value": list(self.grid), "partial_dependence": self.average.copy()})
+
+
+def partial_dependence(
+    bundle: Bundle,
+    feature: str,
+    *,
+    data: TableName | None = None,
+    grid_size: int = 20,
+    n_ice: int = 200,
+    max_rows: int = 500,
+    random_state: int = 0,
+) -> PartialDependenceResult:
+    """Partial dependence with ICE lines on a quantile grid (numbers) or every known category.
+
+    Predictions go through the bundle's model adapter, so any supported model works.
+    """
+    _check_feature(bundle, feature)
+    if grid_size < 2 or n_ice < 0 or max_rows < 1:
+        raise ExplainError("grid_size must be at least 2, n_ice at least 0 and max_rows at least 1.")
+    table = bundle.table(data or bundle.population_table)
+    rows = table.sample(n=min(max_rows, len(table)), random_state=random_state)
+    fp = population_profile(bundle).features[feature]
+    if fp.categorical:
+        grid: tuple[Any, ...] = tuple(bundle.model.categories.get(feature) or sorted(fp.frequencies))
+    else:
+        quantiles = np.quantile(fp.sorted_values, np.linspace(0.02, 0.98, grid_size), method="inverted_cdf")
+        grid = tuple(float(v) for v in np.unique(quantiles))
+    n = len(rows)
+    frame = pd.concat([rows] * len(grid), ignore_index=True)
+    column = np.repeat(np.asarray(grid, dtype=object), n)
+    frame[feature] = column if fp.categorical else column.astype(float)
+    scores = bundle.model.predict_score(frame).reshape(len(grid), n).T  # (rows, grid)
+    lines = min(n_ice, n)
+    return PartialDependenceResult(
+        feature=feature,
+        grid=grid,
+        categorical=fp.categorical,
+        average=scores.mean(axis=0),
+        ice=scores[:lines].copy(),
+        ice_ids=tuple(str(i) for i in rows.index[:lines]),
+        n_rows=n,
+    )

@@ -1,0 +1,70 @@
+"""The bundle: a model with its decisions, reference data and spec; loading, writing, validation,
+where values sit in the population, and numbers in words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from explain._lazy import attach
+
+if TYPE_CHECKING:
+    from ._bundle import TABLES as TABLES
+    from ._bundle import Bundle as Bundle
+    from ._bundle import TableName as TableName
+    from ._bundle import check_bundle as check_bundle
+    from ._bundle import load_bundle as load_bundle
+    from ._bundle import slugify as slugify
+    from ._bundle import write_bundle as write_bundle
+    from ._formatting import NOT_PROVIDED as NOT_PROVIDED
+    from ._formatting import format_number as format_number
+    from ._formatting import format_outcome as format_outcome
+    from ._formatting import format_percent as format_percent
+    from ._formatting import format_percentile as format_percentile
+    from ._formatting import format_score as format_score
+    from ._formatting import format_value as format_value
+    from ._formatting import is_missing as is_missing
+    from ._formatting import ordinal as ordinal
+    from ._profile import FeatureProfile as FeatureProfile
+    from ._profile import PopulationProfile as PopulationProfile
+    from ._profile import population_profile as population_profile
+    from ._spec import ColumnSpec as ColumnSpec
+    from ._spec import DecisionRule as DecisionRule
+    from ._spec import FeatureSpec as FeatureSpec
+    from ._spec import Spec as Spec
+    from ._spec import check_spec as check_spec
+    from ._spec import parse_spec as parse_spec
+    from ._spec import spec_to_toml as spec_to_toml
+    from ._upload import read_batch as read_batch
+
+_NAMES = {
+    "Bundle": "._bundle",
+    "TABLES": "._bundle",
+    "TableName": "._bundle",
+    "check_bundle": "._bundle",
+    "load_bundle": "._bundle",
+    "slugify": "._bundle",
+    "write_bundle": "._bundle",
+    "ColumnSpec": "._spec",
+    "DecisionRule": "._spec",
+    "FeatureSpec": "._spec",
+    "Spec": "._spec",
+    "check_spec": "._spec",
+    "parse_spec": "._spec",
+    "spec_to_toml": "._spec",
+    "FeatureProfile": "._profile",
+    "PopulationProfile": "._profile",
+    "population_profile": "._profile",
+    "NOT_PROVIDED": "._formatting",
+    "format_number": "._formatting",
+    "format_outcome": "._formatting",
+    "format_percent": "._formatting",
+    "format_percentile": "._formatting",
+    "format_score": "._formatting",
+    "format_value": "._formatting",
+    "is_missing": "._formatting",
+    "ordinal": "._formatting",
+    "read_batch": "._upload",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = attach(__name__, _NAMES)

@@ -1,0 +1,70 @@
+"""One decision: its explanation and reasons, what-if, what would change it, similar cases, the
+case file, and browsing many decisions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from explain._lazy import attach
+
+if TYPE_CHECKING:
+    from ._browse import PAGE_SIZE as PAGE_SIZE
+    from ._browse import ColumnFilter as ColumnFilter
+    from ._browse import DecisionPage as DecisionPage
+    from ._browse import DecisionQuery as DecisionQuery
+    from ._browse import decision_scores as decision_scores
+    from ._browse import matching_decisions as matching_decisions
+    from ._browse import query_decisions as query_decisions
+    from ._casefile import case_file_html as case_file_html
+    from ._casefile import contributions_csv as contributions_csv
+    from ._decision import Base as Base
+    from ._decision import Contributions as Contributions
+    from ._decision import DecisionResult as DecisionResult
+    from ._decision import Prediction as Prediction
+    from ._decision import Reason as Reason
+    from ._decision import explain_decision as explain_decision
+    from ._decision import explain_decisions as explain_decisions
+    from ._decision import top_reasons as top_reasons
+    from ._recourse import Change as Change
+    from ._recourse import RecourseResult as RecourseResult
+    from ._recourse import Suggestion as Suggestion
+    from ._recourse import suggest_changes as suggest_changes
+    from ._similar import SimilarResult as SimilarResult
+    from ._similar import similar_cases as similar_cases
+    from ._whatif import InputRange as InputRange
+    from ._whatif import WhatIfResult as WhatIfResult
+    from ._whatif import input_ranges as input_ranges
+    from ._whatif import what_if as what_if
+
+_NAMES = {
+    "Base": "._decision",
+    "Contributions": "._decision",
+    "DecisionResult": "._decision",
+    "Prediction": "._decision",
+    "Reason": "._decision",
+    "explain_decision": "._decision",
+    "explain_decisions": "._decision",
+    "top_reasons": "._decision",
+    "InputRange": "._whatif",
+    "WhatIfResult": "._whatif",
+    "input_ranges": "._whatif",
+    "what_if": "._whatif",
+    "Change": "._recourse",
+    "RecourseResult": "._recourse",
+    "Suggestion": "._recourse",
+    "suggest_changes": "._recourse",
+    "SimilarResult": "._similar",
+    "similar_cases": "._similar",
+    "ColumnFilter": "._browse",
+    "DecisionPage": "._browse",
+    "DecisionQuery": "._browse",
+    "PAGE_SIZE": "._browse",
+    "decision_scores": "._browse",
+    "matching_decisions": "._browse",
+    "query_decisions": "._browse",
+    "case_file_html": "._casefile",
+    "contributions_csv": "._casefile",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = attach(__name__, _NAMES)

@@ -1,0 +1,345 @@
+"""One explained decision: the verdict, the reasons in words and units, and the caveats.
+
+:func:`explain_decision` is what a business user reads: the score against the threshold,
+each input's contribution (raw and in probability points), the few reasons that drove the
+verdict with their values and percentiles, a summary to read aloud, and warnings where the
+explanation is less certain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from explain._stamp import AuditStamp, library_versions
+from explain.attribution._shap import ShapResult, probability_view, shap_values
+from explain.bundle._bundle import Bundle, TableName
+from explain.bundle._formatting import (
+    NOT_PROVIDED,
+    format_percent,
+    format_percentile,
+    format_score,
+    format_value,
+    is_missing,
+)
+from explain.bundle._profile import population_profile
+from explain.bundle._spec import Side
+from explain.errors import ExplainError, OutcomesMissingError
+from explain.models._adapter import sigmoid
+
+MAX_REASONS = 4
+#: A score this close to the threshold (in probability) draws a warning.
+NEAR_THRESHOLD = 0.02
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The score against the threshold, and the verdict in the spec's words."""
+
+    score: float
+    threshold: float
+    side: Side
+    verdict: str
+    score_label: str
+    adverse: bool
+
+    @property
+    def headline(self) -> str:
+        """``Declined: estimated default risk 34%, above the 20% limit``."""
+        return (
+            f"{self.verdict}: {self.score_label} {format_score(self.score, self.threshold)}, "
+            f"{self.side} the {format_percent(self.threshold)} limit"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Contributions:
+    """Per model input: what it is, its value, where it sits, and how much it moved the score."""
+
+    features: tuple[str, ...]
+    labels: tuple[str, ...]
+    values: tuple[Any, ...]
+    value_texts: tuple[str, ...]
+    units: tuple[str, ...]
+    descriptions: tuple[str, ...]
+    categorical: tuple[bool, ...]
+    percentiles: np.ndarray
+    percentile_texts: tuple[str, ...]
+    raw: np.ndarray
+    probability: np.ndarray
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table, largest absolute contribution first."""
+        frame = pd.DataFrame(
+            {
+                "feature": self.features,
+                "label": self.labels,
+                "value": [v if not isinstance(v, np.generic) else v.item() for v in self.values],
+                "value_text": self.value_texts,
+                "unit": self.units,
+                "description": self.descriptions,
+                "percentile": self.percentiles.copy(),
+                "percentile_text": self.percentile_texts,
+                "contribution_raw": self.raw.copy(),
+                "contribution_probability": self.probability.copy(),
+            }
+        )
+        order = np.argsort(-np.abs(self.raw), kind="stable")
+        return frame.iloc[order].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Base:
+    """Where the explanation starts: the model baseline, and the observed rate beside it."""
+
+    raw: float
+    probability: float
+    observed_rate: float | None
+    observed_note: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One driver of the verdict, in words."""
+
+    feature: str
+    label: str
+    statement: str
+    value_text: str
+    percentile_text: str
+    contribution: float
+    contribution_raw: float
+
+    @property
+    def text(self) -> str:
+        """``Debt obligations are high relative to income (Debt-to-income ratio 34.5%, 91st percentile)``."""
+        return f"{self.statement} ({self.label}: {self.value_text}, {self.percentile_text})"
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionResult:
+    """Everything said about one decision. Frames come from ``to_frame()`` as new copies."""
+
+    id: str
+    table: str
+    prediction: Prediction
+    contributions: Contributions
+    base: Base
+    reasons: tuple[Reason, ...]
+    summary: str
+    warnings: tuple[str, ...]
+    audit: AuditStamp
+    outcome: float | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The contributions table (a new copy)."""
+        return self.contributions.to_frame()
+
+
+def _observed(bundle: Bundle) -> tuple[float | None, str]:
+    try:
+        outcomes = bundle.outcomes("reference")
+    except OutcomesMissingError as err:
+        return None, str(err)
+    return float(outcomes.mean()), f"observed rate in {len(outcomes):,} reference cases"
+
+
+def _statement(bundle: Bundle, feature: str, adverse: bool) -> str:
+    spec = bundle.spec.feature(feature)
+    text = spec.reason if adverse else spec.reason_favorable
+    if text:
+        return text
+    direction = "raised" if (bundle.spec.adverse == "above") == adverse else "lowered"
+    return f"{spec.label} {direction} the {bundle.spec.score_label}"
+
+
+def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str) -> DecisionResult:
+    spec = bundle.spec
+    profile = population_profile(bundle)
+    raw_total = float(shap.raw_output[i])
+    score = float(bundle.model.to_score(np.array([raw_total]))[0])
+    side = spec.decision.side(score)
+    adverse = side == spec.adverse
+    prediction = Prediction(
+        score=score,
+        threshold=spec.decision.threshold,
+        side=side,
+        verdict=spec.decision.verdict(score),
+        score_label=spec.score_label,
+        adverse=adverse,
+    )
+    raw = shap.values[i].copy()
+    prob = probability_view(raw, shap.base_values[i], raw_total, shap.output)
+    features = bundle.features
+    feature_specs = [spec.feature(f) for f in features]
+    values = tuple(row[f] for f in features)
+    categorical = tuple(profile.features[f].categorical for f in features)
+    percentiles = np.array([profile.features[f].percentile(v) for f, v in zip(features, values, strict=True)])
+    percentile_texts = tuple(
+        format_percentile(p, categorical=c) if not is_missing(v) else NOT_PROVIDED
+        for p, c, v in zip(percentiles, categorical, values, strict=True)
+    )
+    value_texts = tuple(format_value(v, fs) for v, fs in zip(values, feature_specs, strict=True))
+    contributions = Contributions(
+        features=features,
+        labels=tuple(fs.label for fs in feature_specs),
+        values=values,
+        value_texts=value_texts,
+        units=tuple(fs.unit for fs in feature_specs),
+        descriptions=tuple(fs.description for fs in feature_specs),
+        categorical=categorical,
+        percentiles=percentiles,
+        percentile_texts=percentile_texts,
+        raw=raw,
+        probability=prob,
+    )
+    base_raw = float(shap.base_values[i])
+    base_prob = base_raw if shap.output == "probability" else float(sigmoid(np.array(base_raw)))
+    observed, note = _observed(bundle)
+    base = Base(raw=base_raw, probability=base_prob, observed_rate=observed, observed_note=note)
+
+    # reasons: drivers toward the verdict's side; toward "above" means a positive contribution
+    toward_above = side == "above"
+    sign = 1.0 if toward_above else -1.0
+    sensitive = set(spec.sensitive_columns)
+    order = np.argsort(-sign * raw, kind="stable")
+    reasons = tuple(
+        Reason(
+            feature=features[j],
+            label=contributions.labels[j],
+            statement=_statement(bundle, features[j], adverse),
+            value_text=value_texts[j],
+            percentile_text=percentile_texts[j],
+            contribution=float(prob[j]),
+            contribution_raw=float(raw[j]),
+        )
+        for j in order
+        if sign * raw[j] > 0 and features[j] not in sensitive
+    )[:MAX_REASONS]
+    warnings = _warnings(bundle, features, values, prediction)
+    summary = _summary(prediction, reasons)
+    outcome_col = spec.outcome_column
+    outcome = None
+    if outcome_col is not None and outcome_col in row.index and not is_missing(row[outcome_col]):
+        outcome = float(row[outcome_col])
+    audit = AuditStamp(
+        fingerprint=bundle.fingerprint,
+        explainer=shap.explainer,
+        output_space=shap.output,
+        versions=library_versions(),
+        additivity_residual=shap.additivity_residual,
+    )
+    return DecisionResult(
+        id=str(shap.ids[i]),
+        table=table,
+        prediction=prediction,
+        contributions=contributions,
+        base=base,
+        reasons=reasons,
+        summary=summary,
+        warnings=warnings,
+        audit=audit,
+        outcome=outcome,
+    )
+
+
+def _summary(prediction: Prediction, reasons: Sequence[Reason]) -> str:
+    text = prediction.headline + "."
+    if not reasons:
+        return text + " No single input stands out: the score sits close to the model baseline."
+    lead = "The main reasons" if len(reasons) > 1 else "The main reason"
+    parts = [_lower_first(r.text) for r in reasons[:2]]
+    return f"{text} {lead}: " + "; ".join(parts) + "."
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter for use mid-sentence, unless the first word is an acronym."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _warnings(
+    bundle: Bundle, features: Sequence[str], values: Sequence[Any], prediction: Prediction
+) -> tuple[str, ...]:
+    spec = bundle.spec
+    profile = population_profile(bundle)
+    out: list[str] = []
+    for name, value in zip(features, values, strict=True):
+        if is_missing(value):
+            continue
+        fp = profile.features[name]
+        fs = spec.feature(name)
+        if fp.categorical:
+            known = bundle.model.categories.get(name)
+            if known is not None and str(value) not in known:
+                out.append(
+                    f"{fs.label}: the value {value!s} was never seen when the model was trained; the model "
+                    "treats it as unknown, so this part of the explanation is uncertain."
+                )
+        elif not np.isnan(fp.low) and not fp.low <= float(value) <= fp.high:
+            out.append(
+                f"{fs.label} is {format_value(value, fs)}, outside the range of 98% of the {profile.source} "
+                f"({format_value(fp.low, fs)} to {format_value(fp.high, fs)}); the model has seen few such cases."
+            )
+    gap = abs(prediction.score - prediction.threshold)
+    if gap < NEAR_THRESHOLD:
+        out.append(
+            f"The {prediction.score_label} ({format_percent(prediction.score)}) is within "
+            f"{100 * NEAR_THRESHOLD:.0f} points of the {format_percent(prediction.threshold)} limit: a small "
+            "change in any input could change the verdict."
+        )
+    if bundle.reference is None:
+        out.append("This bundle has no reference data: percentiles are measured against the decisions themselves.")
+    return tuple(out)
+
+
+def explain_decision(
+    bundle: Bundle, decision_id: str, *, data: TableName | str | pd.DataFrame = "decisions"
+) -> DecisionResult:
+    """Explain one decision of a bundle.
+
+    ``data`` names the table the id belongs to ("decisions", "reference", "current") or is a
+    DataFrame indexed by id (for example an edited row in a what-if).
+
+    Examples
+    --------
+    >>> result = explain_decision(bundle, "L0100001")  # doctest: +SKIP
+    >>> result.prediction.headline  # doctest: +SKIP
+    'Declined: estimated default risk 34%, above the 20% limit'
+    """
+    return explain_decisions(bundle, [decision_id], data=data)[0]
+
+
+def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions") -> list[str]:
+    """The first reason statement of each decision (empty when none), without building whole
+    explanations: one SHAP call and a sign per row. Equals ``explain_decisions(...)[i].reasons[0]``."""
+    shap = shap_values(bundle, [str(i) for i in ids], data=data)
+    scores = bundle.model.to_score(shap.raw_output)
+    sensitive = [f in set(bundle.spec.sensitive_columns) for f in bundle.features]
+    out = []
+    for i, score in enumerate(scores):
+        side = bundle.spec.decision.side(float(score))
+        sign = 1.0 if side == "above" else -1.0
+        pushed = np.where(sensitive, -np.inf, sign * shap.values[i])
+        j = int(np.argmax(pushed))
+        adverse = side == bundle.spec.adverse
+        out.append(_statement(bundle, bundle.features[j], adverse) if pushed[j] > 0 else "")
+    return out
+
+
+def explain_decisions(
+    bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions"
+) -> list[DecisionResult]:
+    """Explain several decisions with one SHAP call (results in the order of ``ids``)."""
+    if isinstance(data, str) and data not in ("decisions", "reference", "current"):
+        raise ExplainError(f"unknown table {data!r}; expected decisions, reference or current.")
+    shap = shap_values(bundle, [str(i) for i in ids], data=data)
+    frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
+    table = "custom" if isinstance(data, pd.DataFrame) else str(data)
+    rows = frame.loc[list(shap.ids)]
+    return [_build(bundle, rows.iloc[i], shap, i, table) for i in range(len(shap.ids))]

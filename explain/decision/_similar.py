@@ -1,0 +1,102 @@
+"""Similar past decisions: the reference rows nearest to a decision on the model inputs.
+
+The distance is Gower's: for a number, the absolute difference divided by the reference
+range; for a category, 0 if equal and 1 otherwise; a missing value is 0 from another
+missing value and 1 from anything else. The average over inputs lies in [0, 1]. Sensitive
+columns are never inputs, so they never count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explain.bundle._bundle import Bundle, TableName
+from explain.bundle._profile import population_profile
+from explain.errors import DecisionNotFoundError, OutcomesMissingError
+
+
+@dataclass(frozen=True, eq=False)
+class SimilarResult:
+    """The nearest reference rows: ids, distances, scores, verdicts and known outcomes."""
+
+    decision_id: str
+    ids: tuple[str, ...]
+    distances: np.ndarray
+    scores: np.ndarray
+    verdicts: tuple[str, ...]
+    outcomes: np.ndarray  # NaN where unknown
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table, nearest first."""
+        return pd.DataFrame(
+            {
+                "id": self.ids,
+                "distance": self.distances.copy(),
+                "score": self.scores.copy(),
+                "verdict": self.verdicts,
+                "outcome": self.outcomes.copy(),
+            }
+        )
+
+
+def gower_distances(bundle: Bundle, row: pd.Series, table: pd.DataFrame) -> np.ndarray:
+    """Gower distance from ``row`` to every row of ``table`` over the model inputs."""
+    profile = population_profile(bundle)
+    sensitive = set(bundle.spec.sensitive_columns)
+    features = [f for f in bundle.features if f not in sensitive]
+    total = np.zeros(len(table))
+    for name in features:
+        fp = profile.features[name]
+        value = row[name]
+        column = table[name]
+        missing = column.isna().to_numpy()
+        if pd.isna(value):
+            part = (~missing).astype(float)
+        elif fp.categorical:
+            part = np.where(missing, 1.0, (column.astype("object").astype(str).to_numpy() != str(value)).astype(float))
+        else:
+            span = float(fp.sorted_values[-1] - fp.sorted_values[0]) if len(fp.sorted_values) else 0.0
+            diff = np.abs(pd.to_numeric(column, errors="coerce").to_numpy(dtype=float) - float(value))
+            part = np.where(missing, 1.0, np.minimum(diff / span, 1.0) if span > 0 else (diff > 0).astype(float))
+        total += part
+    return total / max(len(features), 1)
+
+
+def similar_cases(bundle: Bundle, decision_id: str, *, data: TableName = "decisions", k: int = 5) -> SimilarResult:
+    """The ``k`` reference rows nearest to a decision (the decision itself excluded when it is one).
+
+    Examples
+    --------
+    >>> similar_cases(bundle, "L0100001").to_frame()  # doctest: +SKIP
+    """
+    if bundle.reference is None:
+        raise OutcomesMissingError(f"bundle {bundle.key!r} has no reference data to compare decisions with.")
+    frame = bundle.table(data)
+    if decision_id not in frame.index:
+        raise DecisionNotFoundError(f"id {decision_id!r} is not in the {data} table of bundle {bundle.key!r}.")
+    row = frame.loc[[decision_id]].iloc[0]
+    reference = bundle.reference
+    distances = gower_distances(bundle, row, reference)
+    if data == "reference":
+        distances[reference.index.get_loc(decision_id)] = np.inf  # not its own neighbour
+    order = np.argsort(distances, kind="stable")[:k]
+    nearest = reference.iloc[order]
+    scores = bundle.model.predict_score(nearest)
+    rule = bundle.spec.decision
+    out_col = bundle.spec.outcome_column
+    outcomes = (
+        nearest[out_col].to_numpy(dtype=float)
+        if out_col and out_col in nearest.columns
+        else np.full(len(order), np.nan)
+    )
+    return SimilarResult(
+        decision_id=decision_id,
+        ids=tuple(str(i) for i in nearest.index),
+        distances=distances[order],
+        scores=scores,
+        verdicts=tuple(rule.verdict(float(s)) for s in scores),
+        outcomes=outcomes,
+    )

@@ -1,0 +1,414 @@
+"""Fairness across the groups of each sensitive column, and the inputs that stand in for them.
+
+Definitions, used in every field and docstring below:
+
+* A case is **flagged** (predicted positive) when its score is at least the threshold; the
+  positive class is outcome 1, the event the score predicts (a default, a cancellation, a
+  fraud). The true positive rate is the share of outcome-1 cases flagged, the false
+  positive rate the share of outcome-0 cases flagged.
+* A case is **selected** when it lands on the side of the threshold that is good for the
+  person (``spec.favorable``): below it for a loan approval, above it only where a high
+  score helps. The selection rate is the share of a group selected.
+* Ratios compare each group with the **reference group**, the large-enough group with the
+  highest selection rate; the four-fifths rule flags a group whose ratio is below 0.8.
+  Groups with fewer than ``min_group_size`` rows are marked ``small`` and neither chosen as
+  reference nor flagged: their rates are too noisy to judge.
+
+Proxies: a sensitive column that is not a model input can still reach the model through
+inputs that predict it. Each input's power to predict the group is measured honestly, out of
+fold: the input is binned (reference deciles, categories, missing), the group shares per bin
+are learned on the other folds (smoothed towards the overall shares), and the held-out
+predictions are scored by ROC AUC (one-vs-rest macro average for more than two groups;
+0.5 means no information). The share of mean |SHAP| flowing through the strong proxies says
+how much of the model's reasoning could carry the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from explain._stamp import library_versions
+from explain.attribution._shap import shap_values
+from explain.bundle._bundle import Bundle
+from explain.errors import BundleError, ExplainError
+from explain.evaluation._common import (
+    Progress,
+    check_positive,
+    check_threshold,
+    is_categorical,
+    make_binning,
+    report,
+    scored_reference,
+    text_values,
+)
+
+FOUR_FIFTHS = 0.8
+NOT_RECORDED = "not recorded"
+_RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision")
+
+
+@dataclass(frozen=True, eq=False)
+class ProxyResult:
+    """How well each model input predicts the groups of one sensitive column (out-of-fold ROC AUC)."""
+
+    features: tuple[str, ...]
+    labels: tuple[str, ...]
+    auc: np.ndarray
+    shap_share: np.ndarray
+    strong: np.ndarray
+    proxy_auc: float
+    n_rows: int
+    n_folds: int
+
+    @property
+    def strong_shap_share(self) -> float:
+        """Share of the model's mean |SHAP| that flows through the strong proxies."""
+        return float(self.shap_share[self.strong].sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table, strongest proxy first."""
+        frame = pd.DataFrame(
+            {
+                "feature": self.features,
+                "label": self.labels,
+                "auc": self.auc.copy(),
+                "shap_share": self.shap_share.copy(),
+                "strong": self.strong.copy(),
+            }
+        )
+        return frame.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnFairness:
+    """Rates per group of one sensitive column at the threshold (see the module for definitions).
+
+    Arrays run over ``groups``. ``n_known`` counts rows with a known outcome, on which the
+    true and false positive rates, precision, mean score and observed rate are measured.
+    """
+
+    column: str
+    label: str
+    groups: tuple[str, ...]
+    n: np.ndarray
+    n_known: np.ndarray
+    selection_rate: np.ndarray
+    true_positive_rate: np.ndarray
+    false_positive_rate: np.ndarray
+    precision: np.ndarray
+    mean_score: np.ndarray
+    observed_rate: np.ndarray
+    small: np.ndarray
+    reference_group: str | None
+    selection_ratio: np.ndarray
+    selection_difference: np.ndarray
+    four_fifths_flag: np.ndarray
+    proxies: ProxyResult | None
+
+    @property
+    def flagged_groups(self) -> tuple[str, ...]:
+        """Groups whose selection rate is below four fifths of the reference group's."""
+        return tuple(g for g, f in zip(self.groups, self.four_fifths_flag, strict=True) if f)
+
+    @property
+    def min_selection_ratio(self) -> float:
+        """Lowest selection rate over the highest, among groups that are not small."""
+        return self._spread(self.selection_rate)[1]
+
+    @property
+    def equalized_odds_difference(self) -> float:
+        """The larger of the spreads (max − min) of true and false positive rates, large groups only."""
+        return max(self._spread(self.true_positive_rate)[0], self._spread(self.false_positive_rate)[0])
+
+    def _spread(self, values: np.ndarray) -> tuple[float, float]:
+        """(max − min, min / max) over groups that are not small and have a value."""
+        usable = values[~self.small & ~np.isnan(values)]
+        if len(usable) == 0:
+            return float("nan"), float("nan")
+        high, low = float(usable.max()), float(usable.min())
+        return high - low, (low / high if high > 0 else float("nan"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table, one row per group."""
+        return pd.DataFrame(
+            {
+                "group": self.groups,
+                "rows": self.n.copy(),
+                "rows_with_outcome": self.n_known.copy(),
+                "selection_rate": self.selection_rate.copy(),
+                "selection_ratio": self.selection_ratio.copy(),
+                "selection_difference": self.selection_difference.copy(),
+                "four_fifths_flag": self.four_fifths_flag.copy(),
+                "true_positive_rate": self.true_positive_rate.copy(),
+                "false_positive_rate": self.false_positive_rate.copy(),
+                "precision": self.precision.copy(),
+                "mean_score": self.mean_score.copy(),
+                "observed_rate": self.observed_rate.copy(),
+                "calibration_gap": self.mean_score - self.observed_rate,
+                "small": self.small.copy(),
+            }
+        )
+
+    def summary_frame(self) -> pd.DataFrame:
+        """A new table: per rate, its spread (max − min) and ratio (min / max) over large groups."""
+        rows = []
+        for name in _RATES:
+            difference, ratio_ = self._spread(getattr(self, name))
+            rows.append({"metric": name, "difference": difference, "ratio": ratio_})
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True, eq=False)
+class FairnessResult:
+    """Fairness of every sensitive column at one threshold, on a sample of the reference data."""
+
+    columns: tuple[ColumnFairness, ...]
+    threshold: float
+    favorable: str
+    selected_verdict: str
+    n_rows: int
+    min_group_size: int
+    max_rows: int
+    random_state: int
+    versions: tuple[tuple[str, str], ...]
+
+    def column(self, name: str) -> ColumnFairness:
+        """The result of one sensitive column by name."""
+        for item in self.columns:
+            if item.column == name:
+                return item
+        raise ExplainError(f"no fairness result for {name!r}; the columns are {', '.join(self.names)}.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The sensitive columns analysed."""
+        return tuple(c.column for c in self.columns)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table: every group of every column, with the column's name and label first."""
+        parts = [c.to_frame().assign(column=c.column, column_label=c.label) for c in self.columns]
+        frame = pd.concat(parts, ignore_index=True)
+        return frame[["column", "column_label", *[c for c in frame.columns if c not in ("column", "column_label")]]]
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def _proxy_auc(codes: np.ndarray, groups: np.ndarray, n_groups: int, n_folds: int, rng: np.random.Generator) -> float:
+    """Out-of-fold ROC AUC of predicting ``groups`` from the bin ``codes`` of one input."""
+    n_bins = int(codes.max()) + 1
+    folds = rng.permutation(len(codes)) % n_folds
+    proba = np.empty((len(codes), n_groups))
+    for k in range(n_folds):
+        train, test = folds != k, folds == k
+        counts = np.zeros((n_bins, n_groups))
+        np.add.at(counts, (codes[train], groups[train]), 1.0)
+        prior = (np.bincount(groups[train], minlength=n_groups) + 1.0) / (train.sum() + n_groups)
+        smoothed = (counts + prior) / (counts.sum(axis=1, keepdims=True) + 1.0)  # rows sum to 1
+        proba[test] = smoothed[codes[test]]
+    if n_groups == 2:
+        return float(roc_auc_score(groups, proba[:, 1]))
+    return float(roc_auc_score(groups, proba, multi_class="ovr", average="macro", labels=np.arange(n_groups)))
+
+
+def _column_fairness(
+    bundle: Bundle,
+    name: str,
+    frame: pd.DataFrame,
+    scores: np.ndarray,
+    outcomes: np.ndarray,
+    threshold: float,
+    min_group_size: int,
+) -> ColumnFairness:
+    values = text_values(frame[name])
+    values = np.where(pd.isna(values), NOT_RECORDED, values).astype(object)
+    groups = tuple(sorted({str(v) for v in values}))
+    flagged = scores >= threshold
+    selected = ~flagged if bundle.spec.favorable == "below" else flagged
+    known = ~np.isnan(outcomes)
+    positive = known & (outcomes == 1)
+    negative = known & (outcomes == 0)
+    stats: dict[str, list[float]] = {k: [] for k in ("n", "n_known", *_RATES, "mean_score", "observed_rate")}
+    for group in groups:
+        member = values == group
+        stats["n"].append(float(member.sum()))
+        stats["n_known"].append(float((member & known).sum()))
+        stats["selection_rate"].append(_mean(selected[member]))
+        stats["true_positive_rate"].append(_mean(flagged[member & positive]))
+        stats["false_positive_rate"].append(_mean(flagged[member & negative]))
+        stats["precision"].append(_mean(outcomes[member & known & flagged]))
+        stats["mean_score"].append(_mean(scores[member & known]))
+        stats["observed_rate"].append(_mean(outcomes[member & known]))
+    arrays = {k: np.asarray(v, dtype=float) for k, v in stats.items()}
+    n = arrays["n"].astype(int)
+    small = n < min_group_size
+    rates = arrays["selection_rate"]
+    candidates = np.flatnonzero(~small)
+    if len(candidates):
+        best = int(candidates[np.argmax(rates[candidates])])
+        reference, best_rate = groups[best], float(rates[best])
+    else:
+        reference, best_rate = None, float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        selection_ratio = rates / best_rate if best_rate > 0 else np.full(len(groups), np.nan)
+    return ColumnFairness(
+        column=name,
+        label=bundle.spec.label(name),
+        groups=groups,
+        n=n,
+        n_known=arrays["n_known"].astype(int),
+        selection_rate=rates,
+        true_positive_rate=arrays["true_positive_rate"],
+        false_positive_rate=arrays["false_positive_rate"],
+        precision=arrays["precision"],
+        mean_score=arrays["mean_score"],
+        observed_rate=arrays["observed_rate"],
+        small=small,
+        reference_group=reference,
+        selection_ratio=selection_ratio,
+        selection_difference=rates - best_rate,
+        four_fifths_flag=~small & (selection_ratio < FOUR_FIFTHS),
+        proxies=None,
+    )
+
+
+def _proxies(
+    bundle: Bundle,
+    result: ColumnFairness,
+    frame: pd.DataFrame,
+    shap_share: np.ndarray,
+    *,
+    proxy_auc: float,
+    n_folds: int,
+    n_bins: int,
+    random_state: int,
+) -> ProxyResult | None:
+    values = text_values(frame[result.column])
+    values = np.where(pd.isna(values), NOT_RECORDED, values).astype(object)
+    large = [g for g, s in zip(result.groups, result.small, strict=True) if not s]
+    if len(large) < 2:
+        return None
+    keep = np.isin(values, large)
+    sub = frame.loc[keep]
+    groups = pd.Index(large).get_indexer(pd.Index(values[keep]))
+    rng = np.random.default_rng(random_state)
+    features = [f for f in bundle.features if f != result.column]
+    auc = np.empty(len(features))
+    for j, name in enumerate(features):
+        binning = make_binning(
+            name,
+            sub[name],
+            categorical=is_categorical(bundle, name, sub[name]),
+            n_bins=n_bins,
+            known=bundle.model.categories.get(name, ()),
+        )
+        auc[j] = _proxy_auc(binning.codes(sub[name]), groups, len(large), n_folds, rng)
+    share = np.asarray([shap_share[bundle.features.index(f)] for f in features])
+    return ProxyResult(
+        features=tuple(features),
+        labels=tuple(bundle.spec.label(f) for f in features),
+        auc=auc,
+        shap_share=share,
+        strong=auc >= proxy_auc,
+        proxy_auc=proxy_auc,
+        n_rows=int(keep.sum()),
+        n_folds=n_folds,
+    )
+
+
+def group_fairness(
+    bundle: Bundle,
+    *,
+    columns: Sequence[str] | None = None,
+    threshold: float | None = None,
+    min_group_size: int = 50,
+    proxies: bool = True,
+    proxy_auc: float = 0.65,
+    n_folds: int = 5,
+    n_bins: int = 10,
+    shap_rows: int = 1_000,
+    max_rows: int = 50_000,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> FairnessResult:
+    """Selection, error and calibration rates per group of each sensitive column, and proxies.
+
+    Rows come from the reference data (at most ``max_rows``, a seeded sample); rows without
+    an outcome count for selection rates only. ``columns`` defaults to the spec's sensitive
+    columns. An input is a strong proxy when its out-of-fold AUC for the group is at least
+    ``proxy_auc``; SHAP shares come from at most ``shap_rows`` reference rows.
+
+    Examples
+    --------
+    >>> result = group_fairness(bundle)  # doctest: +SKIP
+    >>> result.column("age_group").flagged_groups  # doctest: +SKIP
+    ('18-25',)
+    """
+    cut = check_threshold(threshold, bundle)
+    check_positive("min_group_size", min_group_size, 1)
+    check_positive("n_folds", n_folds, 2)
+    check_positive("n_bins", n_bins, 2)
+    check_positive("shap_rows", shap_rows, 1)
+    check_positive("max_rows", max_rows, 10)
+    if not 0.5 <= proxy_auc <= 1.0:
+        raise ExplainError(f"proxy_auc must lie between 0.5 and 1; got {proxy_auc!r}.")
+    names = tuple(bundle.spec.sensitive_columns if columns is None else columns)
+    if not names:
+        raise BundleError(
+            f"bundle {bundle.key!r} marks no column as sensitive; add `sensitive = true` under "
+            "[columns.<name>] in bundle.toml for the columns to check (for example an age band)."
+        )
+    reference = bundle.table("reference")
+    absent = [c for c in names if c not in reference.columns]
+    if absent:
+        raise BundleError(
+            f"the sensitive column {absent[0]!r} is not in the reference data of bundle {bundle.key!r}; "
+            "fairness is measured on the reference rows, so add the column there."
+        )
+    report(progress, 0.0, "Scoring the reference data")
+    sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state, outcomes_required=False)
+    shap_share = np.zeros(len(bundle.features))
+    if proxies:
+        report(progress, 0.1, "Computing SHAP values on the reference data")
+        magnitude = np.abs(shap_values(bundle, data="reference", max_rows=shap_rows, random_state=random_state).values)
+        total = magnitude.mean(axis=0)
+        shap_share = total / total.sum() if total.sum() > 0 else total
+    results = []
+    for i, name in enumerate(names):
+        report(progress, 0.5 + 0.5 * i / len(names), f"Comparing groups of {bundle.spec.label(name)}")
+        item = _column_fairness(bundle, name, sample.frame, sample.scores, sample.outcomes, cut, min_group_size)
+        if proxies:
+            found = _proxies(
+                bundle,
+                item,
+                sample.frame,
+                shap_share,
+                proxy_auc=proxy_auc,
+                n_folds=n_folds,
+                n_bins=n_bins,
+                random_state=random_state,
+            )
+            item = replace(item, proxies=found)
+        results.append(item)
+    report(progress, 1.0, "Fairness done")
+    rule = bundle.spec.decision
+    return FairnessResult(
+        columns=tuple(results),
+        threshold=cut,
+        favorable=bundle.spec.favorable,
+        selected_verdict=rule.below if bundle.spec.favorable == "below" else rule.above,
+        n_rows=len(sample.frame),
+        min_group_size=min_group_size,
+        max_rows=max_rows,
+        random_state=random_state,
+        versions=library_versions(),
+    )
+
+
+__all__ = ["FOUR_FIFTHS", "ColumnFairness", "FairnessResult", "ProxyResult", "group_fairness"]

@@ -1,0 +1,108 @@
+"""The contribution waterfall of one decision: from the model baseline to the score."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explain.bundle._formatting import format_percent
+from explain.decision._decision import DecisionResult
+from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
+from explain.models._adapter import logit
+
+Space = Literal["probability", "log-odds"]
+
+
+def waterfall_steps(
+    result: DecisionResult, *, space: Space = "probability", max_features: int = 8
+) -> tuple[list[str], list[float], list[str]]:
+    """The bars of the waterfall: names, values and measures (absolute, relative, total).
+
+    Up to ``max_features`` features by absolute contribution, then one bar for the rest.
+    Values are probability points (``space="probability"``) or raw model units.
+    """
+    c = result.contributions
+    values = c.probability if space == "probability" else c.raw
+    start = result.base.probability if space == "probability" else result.base.raw
+    order = np.argsort(-np.abs(values), kind="stable")
+    shown, rest = order[:max_features], order[max_features:]
+    names = ["Model baseline"] + [f"{c.labels[j]} = {c.value_texts[j]}" for j in shown]
+    steps = [float(start)] + [float(values[j]) for j in shown]
+    measures = ["absolute"] + ["relative"] * len(shown)
+    if len(rest):
+        names.append(f"{len(rest)} other features")
+        steps.append(float(values[rest].sum()))
+        measures.append("relative")
+    names.append("Score")
+    steps.append(0.0)
+    measures.append("total")
+    return names, steps, measures
+
+
+def _signed(value: float, space: Space) -> str:
+    if space == "probability":
+        pts = 100 * value
+        sign = "+" if pts >= 0 else "−"
+        return f"{sign}{abs(pts):.1f} pts" if abs(pts) >= 0.05 else f"{sign}{abs(pts):.2f} pts"
+    sign = "+" if value >= 0 else "−"
+    return f"{sign}{abs(value):.3f}"
+
+
+def contribution_waterfall(
+    result: DecisionResult,
+    *,
+    space: Space = "probability",
+    max_features: int = 8,
+    theme: FigureTheme = DEFAULT_THEME,
+) -> go.Figure:
+    """A horizontal waterfall from the model baseline to the score, threshold marked.
+
+    Each bar's sign is written on it ("+4.1 pts", "−2.0 pts"), not shown by colour alone.
+    """
+    names, steps, measures = waterfall_steps(result, space=space, max_features=max_features)
+    final = steps[0] + sum(steps[1:-1])
+    texts = []
+    for value, measure in zip(steps, measures, strict=True):
+        if measure == "absolute":
+            texts.append(format_percent(value) if space == "probability" else f"{value:.3f}")
+        elif measure == "total":
+            texts.append(format_percent(final) if space == "probability" else f"{final:.3f}")
+        else:
+            texts.append(_signed(value, space))
+    observed = result.base.observed_rate
+    labels = [plotly_text(n) for n in names]
+    if observed is not None:
+        labels[0] = f"Model baseline (observed rate {format_percent(observed)})"
+    labels[-1] = f"{plotly_text(result.prediction.score_label.capitalize())}: {plotly_text(result.prediction.verdict)}"
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            measure=measures,
+            y=labels,
+            x=steps,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            connector={"line": {"color": theme.grid}},
+            increasing={"marker": {"color": theme.raises}},
+            decreasing={"marker": {"color": theme.lowers}},
+            totals={"marker": {"color": theme.total}},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    threshold = result.prediction.threshold
+    line_at = threshold if space == "probability" else float(logit(np.array(threshold)))
+    fig.add_vline(
+        x=line_at,
+        line={"color": theme.threshold, "dash": "dash", "width": 2},
+        annotation={"text": f"limit {format_percent(threshold)}", "font": {"color": theme.threshold}},
+        annotation_position="top",
+    )
+    axis = "Score (probability)" if space == "probability" else "Model output (log-odds)"
+    fig.update_layout(showlegend=False, xaxis_title=axis)
+    fig.update_yaxes(autorange="reversed")
+    if space == "probability":
+        fig.update_xaxes(tickformat=".0%")
+    return theme.apply(fig, height=90 + 34 * len(names))

@@ -1,0 +1,267 @@
+"""Performance figures: ROC, precision-recall, calibration, score distributions, the confusion matrix and the cost curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explain.bundle._formatting import format_percent
+from explain.evaluation._cost import CostResult
+from explain.evaluation._performance import PerformanceResult
+from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
+
+_OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
+
+
+def _cap(text: str) -> str:
+    """The first letter upper-cased, the rest untouched (unlike ``str.capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
+_BATCH_NAMES = {"current": "the current batch", "decisions": "the decisions", "custom": "the uploaded batch"}
+
+
+def _status_colour(status: str, theme: FigureTheme) -> str:
+    return {"major": theme.raises, "moderate": theme.palette[1]}.get(status, theme.neutral)
+
+
+def _cut(result: PerformanceResult, threshold: float | None) -> float:
+    return result.threshold if threshold is None else float(threshold)
+
+
+def roc_chart(
+    result: PerformanceResult, *, threshold: float | None = None, theme: FigureTheme = DEFAULT_THEME
+) -> go.Figure:
+    """The ROC curve with the chance diagonal and the operating point at ``threshold``."""
+    cut = _cut(result, threshold)
+    point = result.at(cut)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="Chance", line={"color": theme.neutral, "dash": "dot"})
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=result.roc_fpr,
+            y=result.roc_tpr,
+            mode="lines",
+            name=f"ROC (AUC {result.roc_auc:.3f})",
+            line={"color": theme.palette[0], "width": 2},
+            customdata=result.roc_thresholds,
+            hovertemplate="threshold %{customdata:.1%}<br>FPR %{x:.1%}, TPR %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[point.false_positive_rate],
+            y=[point.recall],
+            mode="markers",
+            name=f"At {format_percent(cut)}",
+            marker={"color": theme.threshold, "size": 11, "symbol": "diamond"},
+        )
+    )
+    fig.update_layout(title=f"ROC curve · AUC {result.roc_auc:.3f}", xaxis_title="False positive rate")
+    fig.update_layout(yaxis_title="True positive rate (recall)")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    return theme.apply(fig, height=380)
+
+
+def precision_recall_chart(
+    result: PerformanceResult, *, threshold: float | None = None, theme: FigureTheme = DEFAULT_THEME
+) -> go.Figure:
+    """Precision against recall, the outcome rate as the no-skill line, the operating point marked."""
+    cut = _cut(result, threshold)
+    point = result.at(cut)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[result.positive_rate] * 2,
+            mode="lines",
+            name=f"Outcome rate {format_percent(result.positive_rate)}",
+            line={"color": theme.neutral, "dash": "dot"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=result.pr_recall,
+            y=result.pr_precision,
+            mode="lines",
+            name=f"Precision-recall (AP {result.average_precision:.3f})",
+            line={"color": theme.palette[0], "width": 2},
+            customdata=result.pr_thresholds,
+            hovertemplate="threshold %{customdata:.1%}<br>recall %{x:.1%}, precision %{y:.1%}<extra></extra>",
+        )
+    )
+    precision = point.precision if not np.isnan(point.precision) else 1.0
+    fig.add_trace(
+        go.Scatter(
+            x=[point.recall],
+            y=[precision],
+            mode="markers",
+            name=f"At {format_percent(cut)}",
+            marker={"color": theme.threshold, "size": 11, "symbol": "diamond"},
+        )
+    )
+    fig.update_layout(title=f"Precision and recall · average precision {result.average_precision:.3f}")
+    fig.update_layout(xaxis_title="Recall (true positive rate)", yaxis_title="Precision")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    return theme.apply(fig, height=380)
+
+
+def calibration_chart(result: PerformanceResult, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+    """Observed outcome rate against mean score per score bin, the diagonal for perfect calibration."""
+    top = float(max(result.calibration_predicted.max(), result.calibration_observed.max(), 0.01)) * 1.05
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, top],
+            y=[0, top],
+            mode="lines",
+            name="Perfect calibration",
+            line={"color": theme.neutral, "dash": "dot"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=result.calibration_predicted,
+            y=result.calibration_observed,
+            mode="lines+markers",
+            name="Model",
+            line={"color": theme.palette[0], "width": 2},
+            customdata=result.calibration_count,
+            hovertemplate="mean score %{x:.1%}<br>observed %{y:.1%}<br>%{customdata} cases<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Calibration · Brier {result.brier_score:.4f} (base rate {result.brier_baseline:.4f})",
+        xaxis_title=f"Mean {plotly_text(result.score_label)} in the bin",
+        yaxis_title="Observed outcome rate",
+    )
+    fig.update_xaxes(range=[0, top], tickformat=".0%")
+    fig.update_yaxes(range=[0, top], tickformat=".0%")
+    return theme.apply(fig, height=380)
+
+
+def score_distribution_chart(
+    result: PerformanceResult, *, threshold: float | None = None, n_bins: int = 40, theme: FigureTheme = DEFAULT_THEME
+) -> go.Figure:
+    """Scores of outcome-0 and outcome-1 cases, each as shares of its own outcome, threshold marked."""
+    cut = _cut(result, threshold)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure()
+    for outcome, colour in ((0, theme.lowers), (1, theme.raises)):
+        scores = result.scores[result.outcomes == outcome]
+        counts, _ = np.histogram(scores, bins=edges)
+        shares = counts / max(len(scores), 1)
+        fig.add_trace(
+            go.Bar(
+                x=centres,
+                y=shares,
+                width=1.0 / n_bins,
+                name=f"{_OUTCOME_NAMES[outcome]} ({len(scores):,} cases)",
+                marker={"color": colour},
+                opacity=0.6,
+                customdata=counts,
+                hovertemplate="score %{x:.0%}: %{y:.1%} of the outcome (%{customdata} cases)<extra></extra>",
+            )
+        )
+    fig.add_vline(x=cut, line={"color": theme.threshold, "dash": "dash", "width": 2})
+    fig.update_layout(
+        barmode="overlay",
+        title=f"{plotly_text(_cap(result.score_label))} by outcome · threshold {format_percent(cut)}",
+        xaxis_title=plotly_text(_cap(result.score_label)),
+        yaxis_title="Share of the outcome's cases",
+    )
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%")
+    return theme.apply(fig, height=360)
+
+
+def confusion_matrix_chart(
+    result: PerformanceResult, *, threshold: float | None = None, theme: FigureTheme = DEFAULT_THEME
+) -> go.Figure:
+    """The 2×2 confusion matrix at ``threshold``: counts and the share of each outcome's cases."""
+    cut = _cut(result, threshold)
+    m = result.at(cut)
+    counts = np.array([[m.true_positives, m.false_negatives], [m.false_positives, m.true_negatives]], dtype=float)
+    totals = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    names = [["True positives", "False negatives"], ["False positives", "True negatives"]]
+    text = [
+        [f"{names[i][j]}<br>{int(counts[i, j]):,} ({format_percent(shares[i, j])})" for j in range(2)] for i in range(2)
+    ]
+    x = [
+        f"{plotly_text(result.verdict_above)} (score ≥ {format_percent(cut)})",
+        f"{plotly_text(result.verdict_below)} (score < {format_percent(cut)})",
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=shares,
+            x=x,
+            y=["Outcome 1", "Outcome 0"],
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[0, "rgba(0,114,178,0.05)"], [1, "rgba(0,114,178,0.75)"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=f"At threshold {format_percent(cut)}", xaxis_title="Decision", yaxis_title="Outcome")
+    return theme.apply(fig, height=320)
+
+
+def cost_curve_chart(result: CostResult, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+    """Expected cost per decision by threshold; the best allowed and the current threshold marked."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=result.thresholds,
+            y=result.expected_cost,
+            mode="lines",
+            name="Expected cost per decision",
+            line={"color": theme.palette[0], "width": 2},
+            customdata=1000 * result.flagged_share,
+            hovertemplate="threshold %{x:.1%}<br>cost %{y:.4g}<br>%{customdata:.0f} flagged per 1,000<extra></extra>",
+        )
+    )
+    if not result.feasible.all():
+        blocked = np.where(result.feasible, np.nan, result.expected_cost)
+        fig.add_trace(
+            go.Scatter(
+                x=result.thresholds,
+                y=blocked,
+                mode="lines",
+                name=f"Over capacity ({result.review_capacity:g} per 1,000)",
+                line={"color": theme.neutral, "width": 6},
+                opacity=0.5,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[result.best_threshold],
+            y=[result.best_cost],
+            mode="markers",
+            name=f"Best threshold {format_percent(result.best_threshold)}",
+            marker={"color": theme.accent, "size": 12, "symbol": "star"},
+        )
+    )
+    if result.current_threshold is not None:
+        fig.add_vline(
+            x=result.current_threshold,
+            line={"color": theme.threshold, "dash": "dash", "width": 2},
+            annotation={"text": f"current {format_percent(result.current_threshold)}"},
+            annotation_position="top",
+        )
+    fig.update_layout(
+        title=f"Cost of a false positive {result.cost_fp:g}, of a false negative {result.cost_fn:g}",
+        xaxis_title="Threshold",
+        yaxis_title="Expected cost per decision",
+    )
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    return theme.apply(fig, height=380)
