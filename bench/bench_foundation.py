@@ -18,7 +18,7 @@ import shap
 from _util import percentiles, timed
 
 from explain import load_bundle, shap_values
-from explain.models import _adapter as models
+from explain.models import _lightgbm as models
 from explain.models import _safe_load
 from sample_models import REGISTRY, build_sample
 

@@ -21,7 +21,15 @@ UNEXPECTED = (
 
 ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: no other host is contacted
 st.set_page_config(page_title="Explain decisions", page_icon=str(ICON), layout="wide")
-cache.samples_built()
+_first_start = st.empty()
+
+
+def _building(fraction: float, message: str) -> None:
+    _first_start.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+
+cache.samples_built(_building)
+_first_start.empty()
 entries = cache.entries()
 keys = [e.key for e in entries]
 location = state.sync_location(keys)

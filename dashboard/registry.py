@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from explain.bundle._bundle import slugify
+from explain import slugify
 from sample_models import REGISTRY, sample_paths
 
 

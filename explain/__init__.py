@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from explain._csv import safe_csv as safe_csv
     from explain._stamp import AuditStamp as AuditStamp
     from explain._stamp import library_versions as library_versions
+    from explain._stamp import make_stamp as make_stamp
     from explain.attribution import DependenceResult as DependenceResult
     from explain.attribution import DirectionResult as DirectionResult
     from explain.attribution import ImportanceResult as ImportanceResult
     from explain.attribution import InteractionRanking as InteractionRanking
+    from explain.attribution import InteractionResult as InteractionResult
     from explain.attribution import PartialDependenceResult as PartialDependenceResult
     from explain.attribution import QualityResult as QualityResult
     from explain.attribution import ShapResult as ShapResult
@@ -34,9 +36,11 @@ if TYPE_CHECKING:
     from explain.attribution import probability_view as probability_view
     from explain.attribution import rank_differences as rank_differences
     from explain.attribution import shap_importance as shap_importance
+    from explain.attribution import shap_interactions as shap_interactions
     from explain.attribution import shap_values as shap_values
     from explain.attribution import weighted_scores as weighted_scores
     from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
+    from explain.bundle import SPEC_FILE as SPEC_FILE
     from explain.bundle import TABLES as TABLES
     from explain.bundle import Bundle as Bundle
     from explain.bundle import ColumnSpec as ColumnSpec
@@ -46,8 +50,11 @@ if TYPE_CHECKING:
     from explain.bundle import PopulationProfile as PopulationProfile
     from explain.bundle import Spec as Spec
     from explain.bundle import TableName as TableName
+    from explain.bundle import bundle_fingerprint as bundle_fingerprint
     from explain.bundle import check_bundle as check_bundle
     from explain.bundle import check_spec as check_spec
+    from explain.bundle import check_table_name as check_table_name
+    from explain.bundle import compute_profile as compute_profile
     from explain.bundle import format_number as format_number
     from explain.bundle import format_outcome as format_outcome
     from explain.bundle import format_percent as format_percent
@@ -60,8 +67,10 @@ if TYPE_CHECKING:
     from explain.bundle import parse_spec as parse_spec
     from explain.bundle import population_profile as population_profile
     from explain.bundle import read_batch as read_batch
+    from explain.bundle import read_spec_file as read_spec_file
     from explain.bundle import slugify as slugify
     from explain.bundle import spec_to_toml as spec_to_toml
+    from explain.bundle import text_values as text_values
     from explain.bundle import write_bundle as write_bundle
     from explain.decision import PAGE_SIZE as PAGE_SIZE
     from explain.decision import Base as Base
@@ -129,10 +138,18 @@ if TYPE_CHECKING:
     from explain.evaluation import model_performance as model_performance
     from explain.evaluation import population_stability_index as population_stability_index
     from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
+    from explain.models import Attribution as Attribution
+    from explain.models import LightGBMAdapter as LightGBMAdapter
     from explain.models import ModelAdapter as ModelAdapter
+    from explain.models import SklearnAdapter as SklearnAdapter
+    from explain.models import SklearnGenericAdapter as SklearnGenericAdapter
+    from explain.models import SklearnLinearAdapter as SklearnLinearAdapter
+    from explain.models import SklearnTreeAdapter as SklearnTreeAdapter
+    from explain.models import TabularAdapter as TabularAdapter
     from explain.models import adapt_estimator as adapt_estimator
     from explain.models import load_model as load_model
     from explain.models import logit as logit
+    from explain.models import register_adapter as register_adapter
     from explain.models import sigmoid as sigmoid
 
 _NAMES = {
@@ -143,11 +160,15 @@ _NAMES = {
     "FeatureSpec": "explain.bundle",
     "NOT_PROVIDED": "explain.bundle",
     "PopulationProfile": "explain.bundle",
+    "SPEC_FILE": "explain.bundle",
     "Spec": "explain.bundle",
     "TABLES": "explain.bundle",
     "TableName": "explain.bundle",
+    "bundle_fingerprint": "explain.bundle",
     "check_bundle": "explain.bundle",
     "check_spec": "explain.bundle",
+    "check_table_name": "explain.bundle",
+    "compute_profile": "explain.bundle",
     "format_number": "explain.bundle",
     "format_outcome": "explain.bundle",
     "format_percent": "explain.bundle",
@@ -160,19 +181,30 @@ _NAMES = {
     "parse_spec": "explain.bundle",
     "population_profile": "explain.bundle",
     "read_batch": "explain.bundle",
+    "read_spec_file": "explain.bundle",
     "slugify": "explain.bundle",
     "spec_to_toml": "explain.bundle",
+    "text_values": "explain.bundle",
     "write_bundle": "explain.bundle",
+    "Attribution": "explain.models",
     "LIGHTGBM_THREADS": "explain.models",
+    "LightGBMAdapter": "explain.models",
     "ModelAdapter": "explain.models",
+    "SklearnAdapter": "explain.models",
+    "SklearnGenericAdapter": "explain.models",
+    "SklearnLinearAdapter": "explain.models",
+    "SklearnTreeAdapter": "explain.models",
+    "TabularAdapter": "explain.models",
     "adapt_estimator": "explain.models",
     "load_model": "explain.models",
     "logit": "explain.models",
+    "register_adapter": "explain.models",
     "sigmoid": "explain.models",
     "DependenceResult": "explain.attribution",
     "DirectionResult": "explain.attribution",
     "ImportanceResult": "explain.attribution",
     "InteractionRanking": "explain.attribution",
+    "InteractionResult": "explain.attribution",
     "PartialDependenceResult": "explain.attribution",
     "QualityResult": "explain.attribution",
     "ShapResult": "explain.attribution",
@@ -184,6 +216,7 @@ _NAMES = {
     "probability_view": "explain.attribution",
     "rank_differences": "explain.attribution",
     "shap_importance": "explain.attribution",
+    "shap_interactions": "explain.attribution",
     "shap_values": "explain.attribution",
     "weighted_scores": "explain.attribution",
     "Base": "explain.decision",
@@ -253,6 +286,7 @@ _NAMES = {
     "UnsupportedModelError": "explain.errors",
     "AuditStamp": "explain._stamp",
     "library_versions": "explain._stamp",
+    "make_stamp": "explain._stamp",
     "is_live": "explain._csv",
     "neutralize": "explain._csv",
     "safe_csv": "explain._csv",

@@ -11,8 +11,9 @@ import pandas as pd
 
 from explain._csv import safe_csv
 from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
-from explain.bundle._bundle import Bundle, check_bundle, load_bundle
+from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import format_percent
+from explain.bundle._load import check_bundle, load_bundle
 from explain.decision._decision import explain_decision, explain_decisions
 from explain.errors import ExplainError
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from explain.bundle._bundle import write_bundle
 from explain.bundle._spec import parse_spec
+from explain.bundle._write import write_bundle
 from explain.errors import BundleExistsError
 from sample_models import churn, fraud, loan
 from sample_models._common import Size, default_samples_dir

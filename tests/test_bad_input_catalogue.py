@@ -22,7 +22,7 @@ import pytest
 from explain import Bundle, ExplainError, ModelLoadError, explain_decision, load_bundle, write_bundle
 from explain.errors import BundleError, FeatureNotFoundError
 from explain.evaluation._drift import MIN_BATCH_ROWS, batch_drift, read_batch
-from explain.models._adapter import load_model
+from explain.models._load import load_model
 
 
 def _zip() -> bytes:

@@ -8,10 +8,16 @@ import streamlit as st
 
 from dashboard import cache, state
 from dashboard.text import md
-from explain import Bundle
-from explain._csv import safe_csv
-from explain.bundle._formatting import format_outcome
-from explain.decision._browse import PAGE_SIZE, ColumnFilter, DecisionQuery, matching_decisions, query_decisions
+from explain import (
+    PAGE_SIZE,
+    Bundle,
+    ColumnFilter,
+    DecisionQuery,
+    format_outcome,
+    matching_decisions,
+    query_decisions,
+    safe_csv,
+)
 
 OUTCOME_WORDS = {
     key: format_outcome(value).capitalize() for key, value in (("positive", 1), ("negative", 0), ("unknown", None))

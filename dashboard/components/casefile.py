@@ -7,9 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.components.whatif import whatif_key
-from explain import Bundle
-from explain.decision._casefile import case_file_html, contributions_csv
-from explain.decision._decision import DecisionResult
+from explain import Bundle, DecisionResult, case_file_html, contributions_csv
 
 
 def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

@@ -19,8 +19,16 @@ def current_bundle() -> tuple[str, Bundle]:
     if notice:
         st.info(md(notice))
     try:
-        return key, cache.bundle(key)
+        bundle = cache.bundle(key)
     except ExplainError as err:
         st.error(md(f"This bundle cannot be opened: {err}"))
         st.stop()
-    raise AssertionError("unreachable")  # st.stop() raises
+    problem = cache.bundle_problem(key)
+    if problem:
+        st.warning(
+            md(
+                f"The files of this bundle changed, and the new version cannot be loaded: {problem} "
+                "Showing the last version that loaded; fix the files and reload the page."
+            )
+        )
+    return key, bundle

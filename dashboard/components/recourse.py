@@ -6,9 +6,7 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.text import md
-from explain import Bundle
-from explain.bundle._formatting import format_score
-from explain.decision._decision import DecisionResult
+from explain import Bundle, DecisionResult, format_score
 
 
 def recourse_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

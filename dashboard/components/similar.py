@@ -6,9 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, state
-from explain import Bundle, ExplainError
-from explain.bundle._formatting import format_outcome
-from explain.decision._decision import DecisionResult
+from explain import Bundle, DecisionResult, ExplainError, format_outcome
 
 
 def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:

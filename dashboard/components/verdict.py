@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.text import md
-from explain.bundle._formatting import format_outcome
-from explain.decision._decision import DecisionResult
+from explain import DecisionResult, format_outcome
 
 
 def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:

@@ -10,10 +10,17 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.text import md
-from explain import Bundle, ExplainError
-from explain.bundle._formatting import NOT_PROVIDED, format_percent, is_missing
-from explain.decision._decision import DecisionResult
-from explain.decision._whatif import InputRange, WhatIfResult, what_if
+from explain import (
+    NOT_PROVIDED,
+    Bundle,
+    DecisionResult,
+    ExplainError,
+    InputRange,
+    WhatIfResult,
+    format_percent,
+    is_missing,
+    what_if,
+)
 
 
 def whatif_key(key: str, decision_id: str, table: str) -> str:

@@ -8,8 +8,7 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
-from explain.figures._dependence import dependence_scatter, pdp_ice
-from explain.figures._theme import DEFAULT_THEME
+from explain.figures import DEFAULT_THEME, dependence_scatter, pdp_ice
 
 key, bundle = current_bundle()
 fp = bundle.fingerprint

@@ -11,10 +11,9 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
-from explain import ExplainError
-from explain.evaluation._drift import MIN_BATCH_ROWS, read_batch
-from explain.figures._drift import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
-from explain.figures._theme import DEFAULT_THEME as THEME
+from explain import MIN_BATCH_ROWS, ExplainError, read_batch
+from explain.figures import DEFAULT_THEME as THEME
+from explain.figures import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Drift · {bundle.name}"))

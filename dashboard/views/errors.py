@@ -9,9 +9,8 @@ from dashboard import cache, state
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
 from dashboard.text import md
-from explain.bundle._formatting import format_outcome
-from explain.figures._error_segments import error_segments_chart
-from explain.figures._theme import DEFAULT_THEME
+from explain import format_outcome
+from explain.figures import DEFAULT_THEME, error_segments_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Where the model errs · {bundle.name}"))

@@ -11,8 +11,7 @@ from dashboard.components.progress import progress_bar
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
 from explain import ExplainError
-from explain.figures._fairness import fairness_proxy_chart, fairness_rates_chart
-from explain.figures._theme import DEFAULT_THEME
+from explain.figures import DEFAULT_THEME, fairness_proxy_chart, fairness_rates_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Fairness · {bundle.name}"))

@@ -8,9 +8,8 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import maybe_computed, progress_bar
 from dashboard.text import md
-from explain.attribution._checks import rank_differences
-from explain.figures._importance import importance_bars, shap_beeswarm
-from explain.figures._theme import DEFAULT_THEME
+from explain import rank_differences
+from explain.figures import DEFAULT_THEME, importance_bars, shap_beeswarm
 
 key, bundle = current_bundle()
 fp = bundle.fingerprint

@@ -9,8 +9,9 @@ from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
-from explain.evaluation._cost import cost_threshold
-from explain.figures._performance import (
+from explain import cost_threshold
+from explain.figures import DEFAULT_THEME as THEME
+from explain.figures import (
     calibration_chart,
     confusion_matrix_chart,
     cost_curve_chart,
@@ -18,7 +19,6 @@ from explain.figures._performance import (
     roc_chart,
     score_distribution_chart,
 )
-from explain.figures._theme import DEFAULT_THEME as THEME
 
 key, bundle = current_bundle()
 st.title(md(f"Performance · {bundle.name}"))

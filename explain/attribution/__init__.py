@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from ._checks import rank_differences as rank_differences
     from ._dependence import DependenceResult as DependenceResult
     from ._dependence import InteractionRanking as InteractionRanking
+    from ._dependence import InteractionResult as InteractionResult
     from ._dependence import PartialDependenceResult as PartialDependenceResult
     from ._dependence import dependence as dependence
     from ._dependence import partial_dependence as partial_dependence
+    from ._dependence import shap_interactions as shap_interactions
     from ._importance import ImportanceResult as ImportanceResult
     from ._importance import permutation_importance as permutation_importance
     from ._importance import shap_importance as shap_importance
@@ -37,9 +39,11 @@ _NAMES = {
     "weighted_scores": "._importance",
     "DependenceResult": "._dependence",
     "InteractionRanking": "._dependence",
+    "InteractionResult": "._dependence",
     "PartialDependenceResult": "._dependence",
     "dependence": "._dependence",
     "partial_dependence": "._dependence",
+    "shap_interactions": "._dependence",
     "DirectionResult": "._checks",
     "QualityResult": "._checks",
     "direction_check": "._checks",

@@ -149,11 +149,10 @@ def explanation_quality(
         idx = rng.integers(0, len(magnitude), len(magnitude))
         sample_top = set(names[np.argsort(-magnitude[idx].mean(axis=0), kind="stable")[:k]])
         scores.append(len(top & sample_top) / len(top | sample_top))
-    family = bundle.model.family
     background = (
-        "none needed: path-dependent TreeSHAP uses the training data's tree covers"
-        if family in ("lightgbm", "sklearn-tree")
-        else f"{FALLBACK_BACKGROUND_ROWS} seeded rows of the {bundle.population_name}"
+        f"{FALLBACK_BACKGROUND_ROWS} seeded rows of the {bundle.population_name}"
+        if bundle.model.needs_background
+        else "none needed: path-dependent TreeSHAP uses the training data's tree covers"
     )
     return QualityResult(
         additivity_residual=residual,

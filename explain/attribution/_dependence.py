@@ -15,21 +15,19 @@ Partial dependence and ICE lines go through the model adapter (scikit-learn's
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from explain.attribution._shap import ShapResult, _dense, _source_columns, shap_values
+from explain._progress import Progress, report
+from explain._stamp import AuditStamp, make_stamp
+from explain.attribution._shap import ShapResult, shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
 from explain.errors import ExplainError, FeatureNotFoundError
 
-Progress = Callable[[float, str], None]
 INTERACTION_TOLERANCE = 1e-6
 EXACT = "SHAP interaction values"
 FALLBACK = "approximate ranking (within-bin correlation, missing values imputed)"
@@ -64,6 +62,7 @@ class DependenceResult:
     color_categorical: bool
     ranking: InteractionRanking
     output: str
+    stamp: AuditStamp
 
     def to_frame(self) -> pd.DataFrame:
         """A new table: id, value, SHAP value, colour value."""
@@ -80,64 +79,76 @@ def _check_feature(bundle: Bundle, feature: str) -> None:
 
 
 CHECK_ROWS = 50
-_memo: weakref.WeakKeyDictionary[Bundle, dict[tuple[Any, ...], np.ndarray | None]] = weakref.WeakKeyDictionary()
-_memo_lock = threading.Lock()
 
 
-def interaction_values(bundle: Bundle, result: ShapResult, rows: pd.DataFrame) -> np.ndarray | None:
-    """SHAP interaction values (rows × inputs × inputs) in raw-input space, or None if unavailable.
+@dataclass(frozen=True, eq=False)
+class InteractionResult:
+    """SHAP values of a sample and, where they pass the check, their interaction values.
 
-    Returned only if every row's interaction values sum to its SHAP values within 1e-6. The
-    check runs on the first 50 rows before the rest are computed; results are memoised per
-    bundle and rows.
+    Every feature's dependence plot ranks its partners from this one result, so it is
+    computed once per bundle (the caller keeps it) rather than once per feature.
     """
-    key = tuple(result.ids)
-    with _memo_lock:
-        memo = _memo.setdefault(bundle, {})
-        if key in memo:
-            return memo[key]
-    head = _interaction_values(bundle, result.values[:CHECK_ROWS], rows.iloc[:CHECK_ROWS])
-    values = None if head is None else _interaction_values(bundle, result.values, rows)
-    with _memo_lock:
-        memo[key] = values
-    return values
+
+    shap: ShapResult
+    data: str
+    values: np.ndarray | None  # rows × inputs × inputs, raw-input space; None when unavailable
+    method: str
+    note: str
+    stamp: AuditStamp
+
+    def to_frame(self) -> pd.DataFrame:
+        """Mean |interaction| for every pair of inputs (empty when unavailable)."""
+        names = list(self.shap.feature_names)
+        if self.values is None:
+            return pd.DataFrame(columns=["feature", "partner", "strength"])
+        strength = np.abs(self.values).mean(axis=0)
+        return pd.DataFrame(
+            [(a, b, float(strength[i, j])) for i, a in enumerate(names) for j, b in enumerate(names) if i != j],
+            columns=["feature", "partner", "strength"],
+        )
 
 
-def _interaction_values(bundle: Bundle, shap_rows: np.ndarray, rows: pd.DataFrame) -> np.ndarray | None:
-    import shap
+def shap_interactions(
+    bundle: Bundle,
+    *,
+    data: TableName | None = None,
+    max_rows: int = 1_000,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> InteractionResult:
+    """SHAP values of a seeded sample and their interaction values, kept only if every row's
+    interaction values sum to its SHAP values within 1e-6 (checked on 50 rows first)."""
+    data = data or bundle.population_table
+    report(progress, 0.0, "Computing SHAP values")
+    result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
+    rows = bundle.table(data).loc[list(result.ids)]
+    report(progress, 0.4, "Checking SHAP interaction values")
+    head = _checked_interactions(bundle, result.values[:CHECK_ROWS], rows.iloc[:CHECK_ROWS])
+    values = None if head is None else _checked_interactions(bundle, result.values, rows)
+    if values is not None:
+        method, note = EXACT, "each row of interaction values sums to its SHAP values within 1e-6"
+    elif bundle.model.has_interactions:
+        method, note = (
+            FALLBACK,
+            (
+                "shap's interaction values do not add up to the SHAP values for this model "
+                "(shap 0.51 mishandles LightGBM categorical splits)"
+            ),
+        )
+    else:
+        method, note = FALLBACK, "this model family has no exact interaction values"
+    report(progress, 1.0, "Interactions ready")
+    stamp = make_stamp(bundle, explainer=result.explainer, random_state=random_state)
+    return InteractionResult(shap=result, data=data, values=values, method=method, note=note, stamp=stamp)
 
+
+def _checked_interactions(bundle: Bundle, shap_rows: np.ndarray, rows: pd.DataFrame) -> np.ndarray | None:
     adapter = bundle.model
-    x = adapter.prepare(rows)
     try:
-        if adapter.family == "lightgbm":
-            if adapter.categories:
-                x = x.copy()
-                for name in adapter.categories:  # shap refuses pandas categories; give it their codes
-                    codes = x[name].cat.codes.to_numpy().astype(float)
-                    x[name] = np.where(codes < 0, np.nan, codes)
-            with adapter.lock:
-                values = shap.TreeExplainer(adapter.estimator).shap_interaction_values(x)
-        elif adapter.family == "sklearn-tree":
-            from sklearn.pipeline import Pipeline
-
-            model = adapter.estimator
-            pipeline = isinstance(model, Pipeline)
-            final = model[-1] if pipeline else model
-            z = _dense(model[:-1].transform(x) if pipeline else x)
-            with adapter.lock:
-                values = shap.TreeExplainer(final).shap_interaction_values(z)
-            values = np.asarray(values[1] if isinstance(values, list) else values, dtype=float)
-            if values.ndim == 4:
-                values = values[..., 1]
-            if pipeline:
-                source = _source_columns(model[:-1], list(adapter.feature_names), values.shape[1])
-                k = len(adapter.feature_names)
-                onehot = np.zeros((values.shape[1], k))
-                onehot[np.arange(values.shape[1]), source] = 1.0
-                values = np.einsum("rij,ia,jb->rab", values, onehot, onehot)
-        else:
-            return None
+        values = adapter.interaction_values(adapter.prepare(rows))
     except Exception:  # shap raises assorted errors on models it cannot handle
+        return None
+    if values is None:
         return None
     values = np.asarray(values, dtype=float)
     if values.ndim != 3 or values.shape[1:] != (len(adapter.feature_names),) * 2:
@@ -190,6 +201,7 @@ def dependence(
     bundle: Bundle,
     feature: str,
     *,
+    interactions: InteractionResult | None = None,
     data: TableName | None = None,
     max_rows: int = 1_000,
     random_state: int = 0,
@@ -197,46 +209,37 @@ def dependence(
 ) -> DependenceResult:
     """SHAP values of ``feature`` against its values, coloured by its strongest partner.
 
+    Pass ``interactions`` (from :func:`shap_interactions`) to reuse them across features;
+    otherwise they are computed here with ``data``, ``max_rows`` and ``random_state``.
+
     Examples
     --------
     >>> result = dependence(bundle, "debt_to_income")  # doctest: +SKIP
     >>> result.color_feature, result.ranking.method  # doctest: +SKIP
     """
     _check_feature(bundle, feature)
-    data = data or bundle.population_table
-    if progress:
-        progress(0.0, "Computing SHAP values")
-    result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
-    rows = bundle.table(data).loc[list(result.ids)]
+    if interactions is None:
+        interactions = shap_interactions(
+            bundle, data=data, max_rows=max_rows, random_state=random_state, progress=progress
+        )
+    result = interactions.shap
+    rows = bundle.table(interactions.data).loc[list(result.ids)]
     j = bundle.features.index(feature)
-    if progress:
-        progress(0.4, "Checking SHAP interaction values")
-    inter = interaction_values(bundle, result, rows)
     others = [k for k in range(len(bundle.features)) if k != j]
-    if inter is not None:
-        strengths = np.abs(inter[:, j, :]).mean(axis=0)
-        method, note = EXACT, "each row of interaction values sums to its SHAP values within 1e-6"
+    if interactions.values is not None:
+        strengths = np.abs(interactions.values[:, j, :]).mean(axis=0)
     else:
         strengths = approximate_ranking(bundle, feature, rows, result.values[:, j])
-        why = (
-            "shap's interaction values do not add up to the SHAP values for this model "
-            "(shap 0.51 mishandles LightGBM categorical splits)"
-            if bundle.model.family in ("lightgbm", "sklearn-tree")
-            else "this model family has no exact interaction values"
-        )
-        method, note = FALLBACK, why
     order = sorted(others, key=lambda k: -strengths[k])
     ranking = InteractionRanking(
         feature=feature,
         partners=tuple(bundle.features[k] for k in order),
         strengths=np.asarray([strengths[k] for k in order]),
-        method=method,
-        note=note,
+        method=interactions.method,
+        note=interactions.note,
     )
     profile = population_profile(bundle)
     color = ranking.partners[0] if ranking.partners else None
-    if progress:
-        progress(1.0, "Dependence ready")
     return DependenceResult(
         feature=feature,
         ids=result.ids,
@@ -248,6 +251,7 @@ def dependence(
         color_categorical=bool(color and profile.features[color].categorical),
         ranking=ranking,
         output=result.output,
+        stamp=interactions.stamp,
     )
 
 

@@ -12,10 +12,9 @@ if TYPE_CHECKING:
     from ._bundle import TABLES as TABLES
     from ._bundle import Bundle as Bundle
     from ._bundle import TableName as TableName
-    from ._bundle import check_bundle as check_bundle
-    from ._bundle import load_bundle as load_bundle
+    from ._bundle import check_table_name as check_table_name
     from ._bundle import slugify as slugify
-    from ._bundle import write_bundle as write_bundle
+    from ._fingerprint import bundle_fingerprint as bundle_fingerprint
     from ._formatting import NOT_PROVIDED as NOT_PROVIDED
     from ._formatting import format_number as format_number
     from ._formatting import format_outcome as format_outcome
@@ -25,8 +24,13 @@ if TYPE_CHECKING:
     from ._formatting import format_value as format_value
     from ._formatting import is_missing as is_missing
     from ._formatting import ordinal as ordinal
+    from ._load import SPEC_FILE as SPEC_FILE
+    from ._load import check_bundle as check_bundle
+    from ._load import load_bundle as load_bundle
+    from ._load import read_spec_file as read_spec_file
     from ._profile import FeatureProfile as FeatureProfile
     from ._profile import PopulationProfile as PopulationProfile
+    from ._profile import compute_profile as compute_profile
     from ._profile import population_profile as population_profile
     from ._spec import ColumnSpec as ColumnSpec
     from ._spec import DecisionRule as DecisionRule
@@ -35,16 +39,23 @@ if TYPE_CHECKING:
     from ._spec import check_spec as check_spec
     from ._spec import parse_spec as parse_spec
     from ._spec import spec_to_toml as spec_to_toml
+    from ._tables import text_values as text_values
     from ._upload import read_batch as read_batch
+    from ._write import write_bundle as write_bundle
 
 _NAMES = {
     "Bundle": "._bundle",
     "TABLES": "._bundle",
     "TableName": "._bundle",
-    "check_bundle": "._bundle",
-    "load_bundle": "._bundle",
+    "check_table_name": "._bundle",
     "slugify": "._bundle",
-    "write_bundle": "._bundle",
+    "SPEC_FILE": "._load",
+    "check_bundle": "._load",
+    "load_bundle": "._load",
+    "read_spec_file": "._load",
+    "write_bundle": "._write",
+    "bundle_fingerprint": "._fingerprint",
+    "text_values": "._tables",
     "ColumnSpec": "._spec",
     "DecisionRule": "._spec",
     "FeatureSpec": "._spec",
@@ -54,6 +65,7 @@ _NAMES = {
     "spec_to_toml": "._spec",
     "FeatureProfile": "._profile",
     "PopulationProfile": "._profile",
+    "compute_profile": "._profile",
     "population_profile": "._profile",
     "NOT_PROVIDED": "._formatting",
     "format_number": "._formatting",

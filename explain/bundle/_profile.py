@@ -1,14 +1,12 @@
 """Where values sit in the reference population: percentiles, frequencies, usual ranges.
 
 A profile is computed once per bundle (sorted values per numeric input, category shares,
-the 1st and 99th percentiles) and memoised on the bundle object, so explaining one decision
+the 1st and 99th percentiles) and kept by the bundle object, so explaining one decision
 costs a binary search per feature rather than a sort.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,20 +51,18 @@ class PopulationProfile:
     features: dict[str, FeatureProfile]
 
 
-_profiles: weakref.WeakKeyDictionary[Bundle, PopulationProfile] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
 def _is_categorical(bundle: Bundle, name: str, column: pd.Series) -> bool:
     return name in bundle.model.categories or not pd.api.types.is_numeric_dtype(column)
 
 
 def population_profile(bundle: Bundle) -> PopulationProfile:
-    """The profile of the bundle's population (reference data, else decisions), memoised."""
-    with _lock:
-        found = _profiles.get(bundle)
-    if found is not None:
-        return found
+    """The profile of the bundle's population (reference data, else decisions), kept by the
+    bundle object (:attr:`Bundle.profile`), so it is computed once per bundle."""
+    return bundle.profile
+
+
+def compute_profile(bundle: Bundle) -> PopulationProfile:
+    """Profile every model input over the bundle's population table."""
     frame = bundle.population
     features: dict[str, FeatureProfile] = {}
     for name in bundle.features:
@@ -81,7 +77,4 @@ def population_profile(bundle: Bundle) -> PopulationProfile:
             values = np.sort(pd.to_numeric(column, errors="coerce").dropna().to_numpy(dtype=float))
             low, high = np.quantile(values, [0.01, 0.99]) if len(values) else (np.nan, np.nan)
             features[name] = FeatureProfile(name, False, values, {}, float(low), float(high), missing)
-    profile = PopulationProfile(source=bundle.population_name, n_rows=len(frame), features=features)
-    with _lock:
-        _profiles[bundle] = profile
-    return profile
+    return PopulationProfile(source=bundle.population_name, n_rows=len(frame), features=features)

@@ -125,8 +125,13 @@ class Spec:
         return replace(self, features=features)
 
     def canonical_json(self) -> str:
-        """A canonical text of the spec, for fingerprints: sorted keys, no whitespace."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), default=str)
+        """A canonical text of what the spec says, for fingerprints: sorted keys, no whitespace.
+
+        The file names (``model``, ``decisions``, …) are left out: the fingerprint hashes the
+        model and tables themselves, wherever they are stored.
+        """
+        meaning = {k: v for k, v in asdict(self).items() if k not in ("model", "decisions", "reference", "current")}
+        return json.dumps(meaning, sort_keys=True, separators=(",", ":"), default=str)
 
     @classmethod
     def default(cls, **overrides: Any) -> Spec:

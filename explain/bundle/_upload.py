@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from explain.bundle._bundle import Bundle
+from explain.bundle._tables import text_values
 from explain.errors import BundleError, FeatureNotFoundError
-from explain.evaluation._common import text_values
 
 SUFFIXES = (".csv", ".parquet", ".pq")
 MAX_BATCH_ROWS = 1_000_000

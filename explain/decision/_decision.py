@@ -29,7 +29,7 @@ from explain.bundle._formatting import (
 from explain.bundle._profile import population_profile
 from explain.bundle._spec import Side
 from explain.errors import ExplainError, OutcomesMissingError
-from explain.models._adapter import sigmoid
+from explain.models._base import sigmoid
 
 MAX_REASONS = 4
 #: A score this close to the threshold (in probability) draws a warning.

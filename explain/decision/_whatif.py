@@ -44,7 +44,7 @@ def input_ranges(bundle: Bundle) -> dict[str, InputRange]:
     out: dict[str, InputRange] = {}
     for name in bundle.features:
         fp = profile.features[name]
-        accepts_missing = bundle.model.family == "lightgbm" or bool(frame[name].isna().any())
+        accepts_missing = bool(frame[name].isna().any()) or bundle.model.accepts_missing(name, frame.head(1))
         if fp.categorical:
             known = bundle.model.categories.get(name) or tuple(sorted(fp.frequencies))
             out[name] = InputRange(

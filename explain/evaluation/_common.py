@@ -8,8 +8,7 @@ bin for missing values) that drift and the fairness proxies both use.
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,15 +17,8 @@ import pandas as pd
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import NOT_PROVIDED, format_percent, format_value
 from explain.bundle._spec import FeatureSpec
+from explain.bundle._tables import text_values
 from explain.errors import ExplainError
-
-Progress = Callable[[float, str], None]
-
-
-def report(progress: Progress | None, fraction: float, message: str) -> None:
-    """Call ``progress`` (if any) with the fraction clipped to [0, 1]."""
-    if progress is not None:
-        progress(min(max(float(fraction), 0.0), 1.0), message)
 
 
 def check_threshold(threshold: float | None, bundle: Bundle) -> float:
@@ -106,19 +98,6 @@ def log_loss_rows(outcomes: np.ndarray, scores: np.ndarray) -> np.ndarray:
 def ratio(numerator: float, denominator: float) -> float:
     """``numerator / denominator``, NaN when the denominator is zero."""
     return float(numerator) / float(denominator) if denominator else float("nan")
-
-
-def text_values(column: pd.Series) -> np.ndarray:
-    """A column as an object array of strings, ``None`` where missing; whole floats lose ``.0``."""
-
-    def one(value: object) -> str | None:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            return None
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            return str(int(value))
-        return str(value)
-
-    return np.asarray([one(v) for v in column.astype("object").to_numpy()], dtype=object)
 
 
 def is_categorical(bundle: Bundle, name: str, column: pd.Series) -> bool:

@@ -23,21 +23,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from explain._progress import Progress, report
 from explain._stamp import library_versions
 from explain.attribution._importance import ImportanceResult, shap_importance
 from explain.bundle._bundle import Bundle
 from explain.bundle._upload import read_batch
 from explain.errors import BundleError, ExplainError
-from explain.evaluation._common import (
-    Binning,
-    Progress,
-    bin_counts,
-    check_positive,
-    is_categorical,
-    make_binning,
-    report,
-    sample_rows,
-)
+from explain.evaluation._common import Binning, bin_counts, check_positive, is_categorical, make_binning, sample_rows
 
 MODERATE = 0.1
 MAJOR = 0.25

@@ -22,20 +22,13 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
 
+from explain._progress import Progress, report
 from explain._stamp import library_versions
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import NOT_PROVIDED, format_value
+from explain.bundle._tables import text_values
 from explain.errors import ExplainError
-from explain.evaluation._common import (
-    Progress,
-    check_positive,
-    check_threshold,
-    is_categorical,
-    log_loss_rows,
-    report,
-    scored_reference,
-    text_values,
-)
+from explain.evaluation._common import check_positive, check_threshold, is_categorical, log_loss_rows, scored_reference
 
 _Bounds = tuple[float, float, bool]  # lower bound (exclusive), upper bound (inclusive), missing allowed
 

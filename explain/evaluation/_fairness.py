@@ -32,20 +32,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from explain._progress import Progress, report
 from explain._stamp import library_versions
 from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle
+from explain.bundle._tables import text_values
 from explain.errors import BundleError, ExplainError
-from explain.evaluation._common import (
-    Progress,
-    check_positive,
-    check_threshold,
-    is_categorical,
-    make_binning,
-    report,
-    scored_reference,
-    text_values,
-)
+from explain.evaluation._common import check_positive, check_threshold, is_categorical, make_binning, scored_reference
 
 FOUR_FIFTHS = 0.8
 NOT_RECORDED = "not recorded"

@@ -19,17 +19,16 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
+from explain._progress import Progress, report
 from explain._stamp import library_versions
 from explain.bundle._bundle import Bundle
 from explain.errors import ExplainError
 from explain.evaluation._common import (
-    Progress,
     check_positive,
     check_threshold,
     confusion_counts,
     log_loss_rows,
     ratio,
-    report,
     scored_reference,
 )
 

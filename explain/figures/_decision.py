@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from explain.bundle._formatting import format_percent
 from explain.decision._decision import DecisionResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
-from explain.models._adapter import logit
+from explain.models._base import logit
 
 Space = Literal["probability", "log-odds"]
 

@@ -7,20 +7,36 @@ from typing import TYPE_CHECKING
 from explain._lazy import attach
 
 if TYPE_CHECKING:
-    from ._adapter import LIGHTGBM_THREADS as LIGHTGBM_THREADS
-    from ._adapter import ModelAdapter as ModelAdapter
-    from ._adapter import adapt_estimator as adapt_estimator
-    from ._adapter import load_model as load_model
-    from ._adapter import logit as logit
-    from ._adapter import sigmoid as sigmoid
+    from ._base import Attribution as Attribution
+    from ._base import ModelAdapter as ModelAdapter
+    from ._base import TabularAdapter as TabularAdapter
+    from ._base import logit as logit
+    from ._base import sigmoid as sigmoid
+    from ._lightgbm import LIGHTGBM_THREADS as LIGHTGBM_THREADS
+    from ._lightgbm import LightGBMAdapter as LightGBMAdapter
+    from ._load import load_model as load_model
+    from ._registry import adapt_estimator as adapt_estimator
+    from ._registry import register_adapter as register_adapter
+    from ._sklearn import SklearnAdapter as SklearnAdapter
+    from ._sklearn_generic import SklearnGenericAdapter as SklearnGenericAdapter
+    from ._sklearn_linear import SklearnLinearAdapter as SklearnLinearAdapter
+    from ._sklearn_trees import SklearnTreeAdapter as SklearnTreeAdapter
 
 _NAMES = {
-    "LIGHTGBM_THREADS": "._adapter",
-    "ModelAdapter": "._adapter",
-    "adapt_estimator": "._adapter",
-    "load_model": "._adapter",
-    "logit": "._adapter",
-    "sigmoid": "._adapter",
+    "Attribution": "._base",
+    "ModelAdapter": "._base",
+    "TabularAdapter": "._base",
+    "logit": "._base",
+    "sigmoid": "._base",
+    "adapt_estimator": "._registry",
+    "register_adapter": "._registry",
+    "load_model": "._load",
+    "LIGHTGBM_THREADS": "._lightgbm",
+    "LightGBMAdapter": "._lightgbm",
+    "SklearnAdapter": "._sklearn",
+    "SklearnTreeAdapter": "._sklearn_trees",
+    "SklearnLinearAdapter": "._sklearn_linear",
+    "SklearnGenericAdapter": "._sklearn_generic",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = attach(__name__, _NAMES)

@@ -28,11 +28,21 @@ def odd_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return build_odd_bundles(tmp_path_factory.mktemp("odd"))
 
 
+@pytest.fixture(scope="session")
+def live_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the loan sample that tests edit while the app runs (URL key ``live``)."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("live") / "live"
+    shutil.copytree(samples_dir / "loan", target)
+    return target
+
+
 @pytest.fixture(scope="session", autouse=True)
-def app_environment(samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path]) -> Iterator[None]:
+def app_environment(samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES")}
     os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
-    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs]))
+    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir]))
     yield
     for k, v in saved.items():
         if v is None:

@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from explain.attribution._shap import _lightgbm_contributions
 from explain.errors import ExplainError
 from explain.models import _safe_load
-from explain.models._adapter import load_model
+from explain.models._load import load_model
 
 
 def _rows(adapter: object, n: int = 20) -> pd.DataFrame:
@@ -44,9 +43,9 @@ def main() -> None:
     for path in paths:
         outcome: dict[str, object] = {"case": path.name}
         try:
-            adapter, _ = load_model(path)
+            adapter = load_model(path)
             x = adapter.prepare(_rows(adapter))
-            values, base, _ = _lightgbm_contributions(adapter, x)
+            values, base, _ = adapter.contributions(x, None, 0)
             raw = adapter.predict_raw(x)
             outcome["residual"] = float(np.max(np.abs(base + values.sum(axis=1) - raw)))
             outcome["result"] = "loaded"

@@ -11,7 +11,7 @@ import pytest
 from explain import Bundle
 from explain.bundle._formatting import format_percent, format_score
 from explain.decision._decision import NEAR_THRESHOLD, explain_decision
-from explain.models._adapter import sigmoid
+from explain.models._base import sigmoid
 
 
 def _first(bundle: Bundle, *, adverse: bool) -> str:

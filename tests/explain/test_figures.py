@@ -7,7 +7,7 @@ import numpy as np
 from explain import Bundle
 from explain.decision._decision import explain_decision
 from explain.figures import contribution_waterfall, empty_figure, waterfall_steps
-from explain.models._adapter import logit
+from explain.models._base import logit
 
 
 def test_waterfall_steps_order_values_and_rest(loan: Bundle) -> None:

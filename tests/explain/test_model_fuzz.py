@@ -119,7 +119,7 @@ def test_the_untouched_model_loads_through_the_same_path(tmp_path: Path) -> None
 
 def test_num_class_that_contradicts_the_objective_is_a_model_load_error(tmp_path: Path) -> None:
     from explain.errors import ModelLoadError
-    from explain.models._adapter import load_model
+    from explain.models._load import load_model
 
     path = tmp_path / "model.txt"
     path.write_bytes(small_model_text().replace(b"num_class=1\n", b"num_class=99\n"))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from explain import Bundle, load_bundle
-from explain.bundle._bundle import canonical_skops
+from explain.models._sklearn import canonical_skops
 from sample_models import REGISTRY, build_sample, default_samples_dir, is_built
 
 

@@ -1,0 +1,199 @@
+"""The model adapter protocol, and what every adapter shares.
+
+An adapter hides how one model family wants its input (LightGBM maps categorical columns by
+position and reads pandas categories; a scikit-learn Pipeline takes the raw frame) and how
+its exact contributions are computed. Everything outside ``explain.models`` talks to a
+model only through this protocol, never by testing what family it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol, Self, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from explain.errors import FeatureNotFoundError
+
+OutputSpace = Literal["log-odds", "probability"]
+Task = Literal["binary"]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, elementwise."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`sigmoid`, clipped away from 0 and 1."""
+    q = np.clip(np.asarray(p, dtype=float), 1e-15, 1 - 1e-15)
+    return np.log(q / (1 - q))
+
+
+class Attribution(NamedTuple):
+    """Per row, one contribution per model input and the base value, in the output space."""
+
+    values: np.ndarray
+    base: np.ndarray
+    explainer: str
+
+
+@runtime_checkable
+class ModelAdapter(Protocol):
+    """What the library needs from a fitted model, whatever its family."""
+
+    estimator: Any
+    feature_names: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+    output_space: OutputSpace
+    task: Task
+    description: str
+
+    @property
+    def family(self) -> str:
+        """A label for the family (shown on the model card; never tested outside the adapters)."""
+
+    @property
+    def needs_background(self) -> bool:
+        """Whether explanations use background rows (linear and model-agnostic) or the model alone."""
+
+    @property
+    def has_interactions(self) -> bool:
+        """Whether the family has exact SHAP interaction values (they are still checked)."""
+
+    @property
+    def categorical_features(self) -> tuple[str, ...]:
+        """Model inputs the model treats as categories."""
+
+    def prepare(self, frame: pd.DataFrame, *, where: str = "the data") -> pd.DataFrame:
+        """The model's inputs selected by name, in its order, with the dtypes it expects."""
+
+    def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
+        """The model's own output in :attr:`output_space`."""
+
+    def predict_score(self, frame: pd.DataFrame) -> np.ndarray:
+        """The probability of the positive class."""
+
+    def to_score(self, raw: np.ndarray) -> np.ndarray:
+        """Raw output turned into the score."""
+
+    def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
+        """Exact contributions of each raw input for prepared rows ``x``."""
+
+    def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
+        """SHAP interaction values (rows × inputs × inputs) for prepared rows, or None."""
+
+    def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:
+        """Whether the model scores ``row`` with input ``name`` missing."""
+
+    def save(self, directory: Path) -> str:
+        """Write the model into ``directory``; return the file name."""
+
+    def fingerprint_bytes(self) -> bytes:
+        """Canonical bytes of the model, the same in any process for the same model."""
+
+    def renamed(self, names: dict[str, str]) -> ModelAdapter:
+        """The same model with some inputs known by other names (model's name → data's)."""
+
+
+@dataclass(eq=False)
+class TabularAdapter:
+    """The parts every adapter shares: inputs by name, scores, missing values, renaming.
+
+    Shared between sessions: never mutated after construction. Explainers that keep state
+    between calls are used under :attr:`lock`.
+    """
+
+    family: ClassVar[str] = "model"
+    needs_background: ClassVar[bool] = False
+    has_interactions: ClassVar[bool] = False
+
+    estimator: Any
+    feature_names: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+    output_space: OutputSpace
+    description: str
+    task: Task = "binary"
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def categorical_features(self) -> tuple[str, ...]:
+        """Model inputs the model treats as categories."""
+        return tuple(self.categories)
+
+    def prepare(self, frame: pd.DataFrame, *, where: str = "the data") -> pd.DataFrame:
+        """Select the model's inputs by name, in the model's order, with the dtypes it expects.
+
+        Raises :class:`FeatureNotFoundError` naming the first missing input. Returns a new frame.
+        """
+        missing = [f for f in self.feature_names if f not in frame.columns]
+        if missing:
+            raise FeatureNotFoundError(
+                f"{where} lacks the model input {missing[0]!r}"
+                + (f" (and {len(missing) - 1} more: {', '.join(missing[1:4])})" if len(missing) > 1 else "")
+                + f"; the model expects the columns {', '.join(self.feature_names)}."
+            )
+        out = frame.loc[:, list(self.feature_names)].copy()
+        for name, known in self.categories.items():
+            out[name] = self._encode_categories(out[name], known)
+        for name in self.feature_names:
+            if name not in self.categories and not pd.api.types.is_numeric_dtype(out[name]):
+                try:
+                    out[name] = pd.to_numeric(out[name])
+                except (TypeError, ValueError) as err:
+                    raise FeatureNotFoundError(
+                        f"{where}: column {name!r} should hold numbers but holds text such as "
+                        f"{str(out[name].dropna().iloc[0])[:40]!r}."
+                    ) from err
+        return out
+
+    def _encode_categories(self, column: pd.Series, known: tuple[str, ...]) -> pd.Series:
+        """A categorical input as the family wants it (here: objects, NaN where missing)."""
+        return column.astype("object").where(column.notna(), np.nan)
+
+    def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:  # pragma: no cover - every family overrides
+        raise NotImplementedError
+
+    def contributions(  # pragma: no cover - every family overrides
+        self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int
+    ) -> Attribution:
+        raise NotImplementedError
+
+    def save(self, directory: Path) -> str:  # pragma: no cover - every family overrides
+        raise NotImplementedError
+
+    def fingerprint_bytes(self) -> bytes:  # pragma: no cover - every family overrides
+        raise NotImplementedError
+
+    def predict_score(self, frame: pd.DataFrame) -> np.ndarray:
+        """The probability of the positive class, the number compared with the threshold."""
+        return self.to_score(self.predict_raw(frame))
+
+    def to_score(self, raw: np.ndarray) -> np.ndarray:
+        """Turn raw output into the score."""
+        return np.asarray(raw, dtype=float) if self.output_space == "probability" else sigmoid(raw)
+
+    def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:
+        """Try the model on ``row`` with ``name`` emptied: does it give a finite score?"""
+        probe = row.head(1).copy()
+        probe[name] = probe[name].astype("object") if name in self.categories else probe[name].astype(float)
+        probe.iloc[0, probe.columns.get_loc(name)] = np.nan  # type: ignore[index]
+        try:
+            return bool(np.isfinite(self.predict_raw(probe)).all())
+        except Exception:  # the model's own refusal, whatever its type
+            return False
+
+    def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
+        """No exact interaction values unless the family overrides this."""
+        return None
+
+    def renamed(self, names: dict[str, str]) -> Self:
+        """The same model with some inputs known by other names (the model's name → the data's)."""
+        return replace(
+            self,
+            feature_names=tuple(names.get(n, n) for n in self.feature_names),
+            categories={names.get(n, n): c for n, c in self.categories.items()},
+        )

@@ -1,0 +1,113 @@
+"""LightGBM boosters: native TreeSHAP contributions, pandas categories matched by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from explain.errors import UnsupportedModelError
+from explain.models._base import Attribution, TabularAdapter
+from explain.models._lightgbm_text import LightGBMText, canonical_text, parse_lightgbm_text
+
+#: Threads LightGBM may use in one call; sessions share two cores, so keep this small.
+LIGHTGBM_THREADS = 1
+_BINARY_OBJECTIVES = ("binary", "cross_entropy")
+
+
+@dataclass(eq=False)
+class LightGBMAdapter(TabularAdapter):
+    """A LightGBM ``Booster`` trained for binary output; its canonical text is its identity."""
+
+    family: ClassVar[str] = "lightgbm"
+    has_interactions: ClassVar[bool] = True
+    canonical: str = ""
+
+    def _encode_categories(self, column: pd.Series, known: tuple[str, ...]) -> pd.Series:
+        if isinstance(column.dtype, pd.CategoricalDtype) and tuple(map(str, column.cat.categories)) == known:
+            return column  # already what LightGBM expects
+        values = column.astype("object").where(column.notna(), None)
+        return pd.Series(
+            pd.Categorical(values.map(lambda v: None if v is None else str(v)), categories=list(known)),
+            index=column.index,
+        )
+
+    def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
+        """Log-odds, from LightGBM itself."""
+        x = self.prepare(frame)
+        return np.asarray(self.estimator.predict(x, raw_score=True, num_threads=LIGHTGBM_THREADS), dtype=float)
+
+    def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
+        """LightGBM's own TreeSHAP (``pred_contrib``): exact, path-dependent."""
+        contrib = np.asarray(self.estimator.predict(x, pred_contrib=True, num_threads=LIGHTGBM_THREADS), dtype=float)
+        return Attribution(contrib[:, :-1], contrib[:, -1], "LightGBM TreeSHAP (exact, path-dependent)")
+
+    def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
+        """shap's interaction values on the category codes (shap refuses pandas categories)."""
+        import shap
+
+        codes = x.copy()
+        for name in self.categories:
+            values = codes[name].cat.codes.to_numpy().astype(float)
+            codes[name] = np.where(values < 0, np.nan, values)
+        with self.lock:
+            return np.asarray(shap.TreeExplainer(self.estimator).shap_interaction_values(codes), dtype=float)
+
+    def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:
+        """LightGBM routes a missing value down every split."""
+        return True
+
+    def save(self, directory: Path) -> str:
+        """Write ``model.txt`` (LightGBM's text format)."""
+        (directory / "model.txt").write_text(self.estimator.model_to_string(num_iteration=-1), encoding="utf-8")
+        return "model.txt"
+
+    def fingerprint_bytes(self) -> bytes:
+        """The canonical text: the same for a booster in memory and for its file loaded again."""
+        return self.canonical.encode("utf-8")
+
+
+def adapt_lightgbm(
+    booster: Any, *, description: str = "LightGBM", parsed: LightGBMText | None = None
+) -> LightGBMAdapter:
+    """Wrap a LightGBM ``Booster`` (or a fitted ``LGBMClassifier``) trained for binary output.
+
+    ``parsed`` is the booster's validated text when the caller has it already (a loaded file).
+    """
+    import lightgbm as lgb
+
+    if isinstance(booster, lgb.LGBMModel):
+        if not isinstance(booster, lgb.LGBMClassifier):
+            raise UnsupportedModelError("Only LightGBM classifiers are explained; regression is not supported yet.")
+        booster = booster.booster_
+    if not isinstance(booster, lgb.Booster):  # pragma: no cover - guarded by the registry
+        raise UnsupportedModelError(f"expected a LightGBM Booster, got {type(booster).__name__}")
+    if parsed is None:
+        parsed = parse_lightgbm_text(booster.model_to_string(num_iteration=-1).encode("utf-8"), source="the model")
+    if parsed.objective not in _BINARY_OBJECTIVES or parsed.num_class != 1:
+        raise UnsupportedModelError(
+            f"the LightGBM model's objective is {parsed.objective!r}; only binary classifiers are explained for now "
+            "(multiclass and regression models are refused)."
+        )
+    if parsed.objective_options.get("sigmoid", 1.0) != 1.0:
+        raise UnsupportedModelError("LightGBM models trained with sigmoid other than 1 are not supported.")
+    names = list(parsed.feature_names)
+    cat_names = [n for n, c in zip(names, parsed.categorical, strict=True) if c]
+    pandas_categorical = booster.pandas_categorical or []
+    if cat_names and len(pandas_categorical) != len(cat_names):
+        raise UnsupportedModelError(
+            "the LightGBM model has categorical features but no pandas category lists; train it on a "
+            "DataFrame with pandas 'category' columns so categories are matched by name."
+        )
+    categories = {n: tuple(str(c) for c in cats) for n, cats in zip(cat_names, pandas_categorical, strict=True)}
+    return LightGBMAdapter(
+        estimator=booster,
+        feature_names=tuple(names),
+        categories=categories,
+        output_space="log-odds",
+        description=f"{description} ({len(parsed.trees)} trees, {len(names)} inputs)",
+        canonical=canonical_text(parsed),
+    )
