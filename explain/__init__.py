@@ -92,9 +92,11 @@ if TYPE_CHECKING:
     from explain.decision import decision_scores as decision_scores
     from explain.decision import explain_decision as explain_decision
     from explain.decision import explain_decisions as explain_decisions
+    from explain.decision import input_changed as input_changed
     from explain.decision import input_ranges as input_ranges
     from explain.decision import matching_decisions as matching_decisions
     from explain.decision import query_decisions as query_decisions
+    from explain.decision import reason_order as reason_order
     from explain.decision import similar_cases as similar_cases
     from explain.decision import suggest_changes as suggest_changes
     from explain.decision import top_reasons as top_reasons
@@ -239,9 +241,11 @@ _NAMES = {
     "decision_scores": "explain.decision",
     "explain_decision": "explain.decision",
     "explain_decisions": "explain.decision",
+    "input_changed": "explain.decision",
     "input_ranges": "explain.decision",
     "matching_decisions": "explain.decision",
     "query_decisions": "explain.decision",
+    "reason_order": "explain.decision",
     "similar_cases": "explain.decision",
     "suggest_changes": "explain.decision",
     "top_reasons": "explain.decision",

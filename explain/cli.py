@@ -54,7 +54,7 @@ def _show(bundle: Bundle, decision_id: str, table: str) -> None:
     if result.base.observed_rate is not None:
         print(f"; {result.base.observed_note}: {format_percent(result.base.observed_rate)}", end="")
     print()
-    print(result.audit.text())
+    print(result.stamp.text())
 
 
 def _print_importance(result: ImportanceResult) -> None:

@@ -18,6 +18,7 @@ from explain import (
     InputRange,
     WhatIfResult,
     format_percent,
+    input_changed,
     is_missing,
     what_if,
 )
@@ -77,7 +78,7 @@ def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -
         submitted = st.form_submit_button("Show the effect", type="primary")
     state_key = whatif_key(key, result.id, table)
     if submitted:
-        changes = {n: v for n, v in values.items() if not _same(row[n], v)}
+        changes = {n: v for n, v in values.items() if input_changed(row[n], v)}
         try:
             st.session_state[state_key] = what_if(bundle, result.id, changes, data=table)  # type: ignore[arg-type]
         except ExplainError as err:
@@ -89,14 +90,6 @@ def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -
             st.info("No input was changed.")
         return
     show_whatif(outcome)
-
-
-def _same(old: Any, new: Any) -> bool:
-    if is_missing(old) or is_missing(new):
-        return is_missing(old) and is_missing(new)
-    if isinstance(new, float) and not isinstance(old, str):
-        return bool(np.isclose(float(old), new, rtol=0, atol=1e-9))
-    return str(old) == str(new)
 
 
 def _adverse_side(p: Any) -> str:

@@ -51,7 +51,7 @@ with right:
     share_link(key, result.id, table)
 
 st.markdown("#### How each input moved the score")
-spaces = ["Probability points"] + (["Log-odds (raw model output)"] if result.audit.output_space == "log-odds" else [])
+spaces = ["Probability points"] + (["Log-odds (raw model output)"] if result.stamp.output_space == "log-odds" else [])
 space = st.segmented_control("Scale", spaces, default=spaces[0], key="waterfall_space") or spaces[0]
 figure = contribution_waterfall(result, space="probability" if space == spaces[0] else "log-odds", theme=DEFAULT_THEME)
 st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
@@ -97,4 +97,4 @@ for tab, panel in zip(tabs, panels.values(), strict=True):
     if tab.open:
         with tab:
             panel(key, bundle, result, table)
-st.caption(md(result.audit.text()))
+st.caption(md(result.stamp.text()))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import ImportanceResult
 from explain.attribution._shap import FALLBACK_BACKGROUND_ROWS, shap_values
 from explain.bundle._bundle import Bundle, TableName
@@ -39,6 +40,7 @@ class DirectionResult:
     correlation: np.ndarray
     agrees: tuple[bool, ...]
     n_rows: int
+    stamp: AuditStamp
 
     @property
     def disagreements(self) -> tuple[str, ...]:
@@ -97,6 +99,7 @@ def direction_check(
         correlation=np.asarray(rhos, dtype=float),
         agrees=tuple(agrees),
         n_rows=len(rows),
+        stamp=result.stamp,
     )
 
 
@@ -113,6 +116,18 @@ class QualityResult:
     top_five: tuple[str, ...]
     top_five_stability: float
     n_resamples: int
+    stamp: AuditStamp
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table of the quality figures (measure, value)."""
+        rows = {
+            "additivity residual": self.additivity_residual,
+            "rows": self.n_rows,
+            "rank agreement (Spearman)": self.rank_agreement,
+            "top-five stability (Jaccard)": self.top_five_stability,
+            "resamples": self.n_resamples,
+        }
+        return pd.DataFrame({"measure": list(rows), "value": [float(v) for v in rows.values()]})
 
 
 def explanation_quality(
@@ -164,6 +179,7 @@ def explanation_quality(
         top_five=tuple(sorted(top, key=lambda f: list(names).index(f))),
         top_five_stability=float(np.mean(scores)),
         n_resamples=n_resamples,
+        stamp=make_stamp(bundle, explainer=result.explainer, additivity_residual=residual, random_state=random_state),
     )
 
 

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from explain._params import check_int
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import ShapResult, shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
-from explain.errors import ExplainError, FeatureNotFoundError
+from explain.errors import FeatureNotFoundError
 
 INTERACTION_TOLERANCE = 1e-6
 EXACT = "SHAP interaction values"
@@ -266,6 +267,7 @@ class PartialDependenceResult:
     ice: np.ndarray  # (lines, grid) scores
     ice_ids: tuple[str, ...]
     n_rows: int
+    stamp: AuditStamp
 
     def centered(self) -> tuple[np.ndarray, np.ndarray]:
         """ICE lines and average minus their value at the first grid point (c-ICE)."""
@@ -292,8 +294,9 @@ def partial_dependence(
     Predictions go through the bundle's model adapter, so any supported model works.
     """
     _check_feature(bundle, feature)
-    if grid_size < 2 or n_ice < 0 or max_rows < 1:
-        raise ExplainError("grid_size must be at least 2, n_ice at least 0 and max_rows at least 1.")
+    check_int("grid_size", grid_size, 2)
+    check_int("n_ice", n_ice, 0)
+    check_int("max_rows", max_rows, 1)
     table = bundle.table(data or bundle.population_table)
     rows = table.sample(n=min(max_rows, len(table)), random_state=random_state)
     fp = population_profile(bundle).features[feature]
@@ -316,4 +319,7 @@ def partial_dependence(
         ice=scores[:lines].copy(),
         ice_ids=tuple(str(i) for i in rows.index[:lines]),
         n_rows=n,
+        stamp=make_stamp(
+            bundle, explainer="partial dependence (model predictions on a grid)", random_state=random_state
+        ),
     )

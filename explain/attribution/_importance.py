@@ -15,10 +15,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from explain._stamp import library_versions
+from explain._params import check_choice, check_int
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle, TableName
-from explain.errors import ExplainError
+from explain.errors import ExplainError, InvalidParameterError
 
 Scoring = Literal["roc_auc", "average_precision", "log_loss"]
 Progress = Callable[[float, str], None]
@@ -43,7 +44,7 @@ class ImportanceResult:
     n_bootstrap: int
     random_state: int
     data: str
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
 
     def to_frame(self) -> pd.DataFrame:
         """A new table, most important first, with ranks (1 = most important)."""
@@ -103,7 +104,7 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
             tp, fp = np.cumsum(pos_d, axis=1), np.cumsum(neg_d, axis=1)
             precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
             return np.asarray((pos_d * precision).sum(axis=1, dtype=float) / total_pos)
-    raise ExplainError(f"unknown scoring {scoring!r}; expected one of {', '.join(SCORINGS)}.")
+    raise InvalidParameterError(f"scoring must be one of {', '.join(SCORINGS)}; got {scoring!r}.")
 
 
 def _higher_is_better(scoring: str) -> bool:
@@ -141,10 +142,11 @@ def permutation_importance(
     >>> result = permutation_importance(bundle, n_repeats=3)  # doctest: +SKIP
     >>> result.to_frame().head(3)  # doctest: +SKIP
     """
-    if n_repeats < 1 or n_bootstrap < 1 or max_rows < 10:
-        raise ExplainError("n_repeats and n_bootstrap must be at least 1 and max_rows at least 10.")
-    if scoring is not None and scoring not in SCORINGS:
-        raise ExplainError(f"unknown scoring {scoring!r}; expected one of {', '.join(SCORINGS)}.")
+    check_int("n_repeats", n_repeats, 1)
+    check_int("n_bootstrap", n_bootstrap, 1)
+    check_int("max_rows", max_rows, 10)
+    if scoring is not None:
+        check_choice("scoring", scoring, SCORINGS)
     outcomes = bundle.outcomes("reference")
     rng = np.random.default_rng(random_state)
     ids = outcomes.index
@@ -195,7 +197,9 @@ def permutation_importance(
         n_bootstrap=n_bootstrap,
         random_state=random_state,
         data="reference",
-        versions=library_versions(),
+        stamp=make_stamp(
+            bundle, explainer=f"permutation importance, drop in {_SCORING_NAMES[scoring]}", random_state=random_state
+        ),
     )
 
 
@@ -212,8 +216,7 @@ def shap_importance(
 
     ``data`` is any table :func:`~explain.attributions.shap_values` accepts.
     """
-    if n_bootstrap < 1:
-        raise ExplainError("n_bootstrap must be at least 1.")
+    check_int("n_bootstrap", n_bootstrap, 1)
     if data is None:
         data = bundle.population_table
     _report(progress, 0.0, "Computing SHAP values")
@@ -241,5 +244,5 @@ def shap_importance(
         n_bootstrap=n_bootstrap,
         random_state=random_state,
         data="custom" if isinstance(data, pd.DataFrame) else str(data),
-        versions=library_versions(),
+        stamp=make_stamp(bundle, explainer=result.explainer, random_state=random_state),
     )

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._params import check_int
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
-from explain.errors import AdditivityError, DecisionNotFoundError, ExplainError
+from explain.errors import AdditivityError, DecisionNotFoundError
 from explain.models._base import sigmoid
 
 ADDITIVITY_TOLERANCE = 1e-6
@@ -40,6 +42,7 @@ class ShapResult:
     explainer: str
     raw_output: np.ndarray
     additivity_residual: float
+    stamp: AuditStamp
 
     @property
     def base_value(self) -> float:
@@ -125,14 +128,16 @@ def shap_values(
     >>> result.values.shape  # doctest: +SKIP
     (2, 12)
     """
-    if max_rows < 1:
-        raise ExplainError(f"max_rows must be at least 1; got {max_rows}.")
+    check_int("max_rows", max_rows, 1)
     rows = select_rows(bundle, ids, data, max_rows, random_state)
     adapter = bundle.model
     x = adapter.prepare(rows)
     if len(x) == 0:
         empty = np.zeros((0, len(adapter.feature_names)))
-        return ShapResult(empty, np.zeros(0), adapter.feature_names, (), adapter.output_space, "none", np.zeros(0), 0.0)
+        stamp = make_stamp(bundle, explainer="none", random_state=random_state)
+        return ShapResult(
+            empty, np.zeros(0), adapter.feature_names, (), adapter.output_space, "none", np.zeros(0), 0.0, stamp
+        )
     background = _background(bundle, random_state) if adapter.needs_background else None
     values, base, explainer = adapter.contributions(x, background, random_state)
     raw = adapter.predict_raw(x)
@@ -151,4 +156,10 @@ def shap_values(
         explainer=explainer,
         raw_output=raw,
         additivity_residual=residual,
+        stamp=make_stamp(
+            bundle,
+            explainer=explainer,
+            additivity_residual=residual,
+            random_state=random_state if adapter.needs_background or ids is None else None,
+        ),
     )

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ._spec import Spec as Spec
     from ._spec import check_spec as check_spec
     from ._spec import parse_spec as parse_spec
-    from ._spec import spec_to_toml as spec_to_toml
+    from ._spec_toml import spec_to_toml as spec_to_toml
     from ._tables import text_values as text_values
     from ._upload import read_batch as read_batch
     from ._write import write_bundle as write_bundle
@@ -62,7 +62,7 @@ _NAMES = {
     "Spec": "._spec",
     "check_spec": "._spec",
     "parse_spec": "._spec",
-    "spec_to_toml": "._spec",
+    "spec_to_toml": "._spec_toml",
     "FeatureProfile": "._profile",
     "PopulationProfile": "._profile",
     "compute_profile": "._profile",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, Literal, cast
 
+from explain._params import threshold_problem
 from explain.errors import SpecError
 
 Side = Literal["above", "below"]
@@ -313,11 +313,10 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
 
 def _parse_decision(raw: Any, source: str, problems: list[SpecError]) -> DecisionRule:
     table = _check_table(raw, _DECISION_KEYS, "[decision]", source, problems)
-    threshold = float(table.get("threshold", 0.5))
-    if not (0.0 < threshold < 1.0) or math.isnan(threshold):
-        problems.append(
-            SpecError(f"{source}: decision.threshold must lie strictly between 0 and 1; got {threshold!r}.")
-        )
+    threshold = table.get("threshold", 0.5)
+    problem = threshold_problem(threshold)
+    if problem is not None:
+        problems.append(SpecError(f"{source}: decision.threshold {problem}"))
         threshold = 0.5
     return DecisionRule(
         threshold=threshold,
@@ -381,68 +380,3 @@ def _parse_columns(
             sensitive=table.get("sensitive", False),
         )
     return columns
-
-
-_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and every control character escaped."""
-    out = []
-    for ch in text:
-        if ch in _TOML_ESCAPES:
-            out.append(_TOML_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        elif 0xD800 <= ord(ch) <= 0xDFFF:
-            raise SpecError(f"the text {text[:40]!r} holds a lone surrogate character, which no file can store.")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def spec_to_toml(spec: Spec) -> str:
-    """Write a spec as ``bundle.toml`` text (the inverse of :func:`parse_spec`)."""
-
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, (int, float)):
-            return repr(v)
-        return toml_string(str(v))
-
-    def key(k: str) -> str:
-        bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
-        return k if bare else toml_string(k)
-
-    lines = [f"schema_version = {spec.schema_version}"]
-    top = {
-        "name": spec.name,
-        "task": spec.task,
-        "model": spec.model,
-        "decisions": spec.decisions,
-        "reference": spec.reference,
-        "current": spec.current,
-        "id_column": spec.id_column,
-        "outcome_column": spec.outcome_column,
-        "score_label": spec.score_label,
-        "favorable": spec.favorable,
-        "recourse": spec.recourse,
-        "recourse_off_reason": spec.recourse_off_reason or None,
-    }
-    lines += [f"{k} = {value(v)}" for k, v in top.items() if v is not None]
-    d = spec.decision
-    lines.append(f"decision = {{ threshold = {d.threshold!r}, above = {value(d.above)}, below = {value(d.below)} }}")
-    for f in spec.features.values():
-        lines.append(f"\n[features.{key(f.name)}]")
-        for k, v in asdict(f).items():
-            if k != "name" and v not in (None, "") and not (k == "change" and v == "any"):
-                if k == "actionable" and not v:
-                    continue
-                lines.append(f"{k} = {value(v)}")
-    for c in spec.columns.values():
-        lines.append(f"\n[columns.{key(c.name)}]")
-        for k, v in asdict(c).items():
-            if k != "name" and v not in (None, "", False):
-                lines.append(f"{k} = {value(v)}")
-    return "\n".join(lines) + "\n"

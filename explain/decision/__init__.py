@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._decision import Reason as Reason
     from ._decision import explain_decision as explain_decision
     from ._decision import explain_decisions as explain_decisions
+    from ._decision import reason_order as reason_order
     from ._decision import top_reasons as top_reasons
     from ._recourse import Change as Change
     from ._recourse import RecourseResult as RecourseResult
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ._similar import similar_cases as similar_cases
     from ._whatif import InputRange as InputRange
     from ._whatif import WhatIfResult as WhatIfResult
+    from ._whatif import input_changed as input_changed
     from ._whatif import input_ranges as input_ranges
     from ._whatif import what_if as what_if
 
@@ -45,9 +47,11 @@ _NAMES = {
     "Reason": "._decision",
     "explain_decision": "._decision",
     "explain_decisions": "._decision",
+    "reason_order": "._decision",
     "top_reasons": "._decision",
     "InputRange": "._whatif",
     "WhatIfResult": "._whatif",
+    "input_changed": "._whatif",
     "input_ranges": "._whatif",
     "what_if": "._whatif",
     "Change": "._recourse",

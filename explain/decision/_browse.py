@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from explain._params import check_int
 from explain.bundle._bundle import Bundle, TableName
 from explain.decision._decision import top_reasons
 from explain.errors import ExplainError
@@ -150,8 +151,7 @@ def query_decisions(
 
     ``scores`` are the table's scores (pass cached ones; computed when omitted).
     """
-    if not 1 <= query.page_size <= PAGE_SIZE:
-        raise ExplainError(f"page_size must be between 1 and {PAGE_SIZE}; got {query.page_size}.")
+    check_int("page_size", query.page_size, 1, PAGE_SIZE)
     frame = bundle.table(table)
     scores = decision_scores(bundle, table) if scores is None else scores
     positions = _matching_positions(bundle, frame, scores, query)
@@ -177,8 +177,7 @@ def matching_decisions(
     """Every row that matches the query (at most ``max_rows``, in its sort order): id, score,
     verdict, outcome and the table's columns, for a download. No reasons: those cost a SHAP
     call per row."""
-    if max_rows < 1:
-        raise ExplainError(f"max_rows must be at least 1; got {max_rows}.")
+    check_int("max_rows", max_rows, 1)
     frame = bundle.table(table)
     scores = decision_scores(bundle, table) if scores is None else scores
     positions = _matching_positions(bundle, frame, scores, query)[:max_rows]

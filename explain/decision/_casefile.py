@@ -156,7 +156,7 @@ def case_file_html(
             f"<p>With the changes below: {escape(e.headline)} (was {escape(p.headline)}).</p>",
             _table(view, {"Original effect (pts)", "What-if effect (pts)"}, changed),
         ]
-    a = result.audit
+    a = result.stamp
     versions = ", ".join(f"{k} {v}" for k, v in a.versions)
     out += [
         "<h2>Audit</h2>",

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from explain._stamp import AuditStamp, library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import ShapResult, probability_view, shap_values
-from explain.bundle._bundle import Bundle, TableName
+from explain.bundle._bundle import Bundle, TableName, check_table_name
 from explain.bundle._formatting import (
     NOT_PROVIDED,
     format_percent,
@@ -28,7 +28,7 @@ from explain.bundle._formatting import (
 )
 from explain.bundle._profile import population_profile
 from explain.bundle._spec import Side
-from explain.errors import ExplainError, OutcomesMissingError
+from explain.errors import OutcomesMissingError
 from explain.models._base import sigmoid
 
 MAX_REASONS = 4
@@ -132,7 +132,7 @@ class DecisionResult:
     reasons: tuple[Reason, ...]
     summary: str
     warnings: tuple[str, ...]
-    audit: AuditStamp
+    stamp: AuditStamp
     outcome: float | None
 
     def to_frame(self) -> pd.DataFrame:
@@ -157,25 +157,24 @@ def _statement(bundle: Bundle, feature: str, adverse: bool) -> str:
     return f"{spec.label} {direction} the {bundle.spec.score_label}"
 
 
-def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str) -> DecisionResult:
+def _prediction(bundle: Bundle, raw_total: float) -> Prediction:
     spec = bundle.spec
-    profile = population_profile(bundle)
-    raw_total = float(shap.raw_output[i])
     score = float(bundle.model.to_score(np.array([raw_total]))[0])
     side = spec.decision.side(score)
-    adverse = side == spec.adverse
-    prediction = Prediction(
+    return Prediction(
         score=score,
         threshold=spec.decision.threshold,
         side=side,
         verdict=spec.decision.verdict(score),
         score_label=spec.score_label,
-        adverse=adverse,
+        adverse=side == spec.adverse,
     )
-    raw = shap.values[i].copy()
-    prob = probability_view(raw, shap.base_values[i], raw_total, shap.output)
+
+
+def _contributions(bundle: Bundle, row: pd.Series, raw: np.ndarray, probability: np.ndarray) -> Contributions:
+    profile = population_profile(bundle)
     features = bundle.features
-    feature_specs = [spec.feature(f) for f in features]
+    feature_specs = [bundle.spec.feature(f) for f in features]
     values = tuple(row[f] for f in features)
     categorical = tuple(profile.features[f].categorical for f in features)
     percentiles = np.array([profile.features[f].percentile(v) for f, v in zip(features, values, strict=True)])
@@ -183,67 +182,78 @@ def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str)
         format_percentile(p, categorical=c) if not is_missing(v) else NOT_PROVIDED
         for p, c, v in zip(percentiles, categorical, values, strict=True)
     )
-    value_texts = tuple(format_value(v, fs) for v, fs in zip(values, feature_specs, strict=True))
-    contributions = Contributions(
+    return Contributions(
         features=features,
         labels=tuple(fs.label for fs in feature_specs),
         values=values,
-        value_texts=value_texts,
+        value_texts=tuple(format_value(v, fs) for v, fs in zip(values, feature_specs, strict=True)),
         units=tuple(fs.unit for fs in feature_specs),
         descriptions=tuple(fs.description for fs in feature_specs),
         categorical=categorical,
         percentiles=percentiles,
         percentile_texts=percentile_texts,
         raw=raw,
-        probability=prob,
+        probability=probability,
     )
-    base_raw = float(shap.base_values[i])
-    base_prob = base_raw if shap.output == "probability" else float(sigmoid(np.array(base_raw)))
-    observed, note = _observed(bundle)
-    base = Base(raw=base_raw, probability=base_prob, observed_rate=observed, observed_note=note)
 
-    # reasons: drivers toward the verdict's side; toward "above" means a positive contribution
-    toward_above = side == "above"
-    sign = 1.0 if toward_above else -1.0
-    sensitive = set(spec.sensitive_columns)
+
+def _base(bundle: Bundle, base_raw: float, output: str) -> Base:
+    base_prob = base_raw if output == "probability" else float(sigmoid(np.array(base_raw)))
+    observed, note = _observed(bundle)
+    return Base(raw=base_raw, probability=base_prob, observed_rate=observed, observed_note=note)
+
+
+def reason_order(raw: np.ndarray, side: Side) -> list[int]:
+    """The inputs that pushed the score toward the verdict's side, strongest first: the one
+    rule for choosing reasons (a push toward "above" is a positive contribution)."""
+    sign = 1.0 if side == "above" else -1.0
     order = np.argsort(-sign * raw, kind="stable")
-    reasons = tuple(
+    return [int(j) for j in order if sign * raw[j] > 0]
+
+
+def _reasons(bundle: Bundle, contributions: Contributions, prediction: Prediction) -> tuple[Reason, ...]:
+    c = contributions
+    return tuple(
         Reason(
-            feature=features[j],
-            label=contributions.labels[j],
-            statement=_statement(bundle, features[j], adverse),
-            value_text=value_texts[j],
-            percentile_text=percentile_texts[j],
-            contribution=float(prob[j]),
-            contribution_raw=float(raw[j]),
+            feature=c.features[j],
+            label=c.labels[j],
+            statement=_statement(bundle, c.features[j], prediction.adverse),
+            value_text=c.value_texts[j],
+            percentile_text=c.percentile_texts[j],
+            contribution=float(c.probability[j]),
+            contribution_raw=float(c.raw[j]),
         )
-        for j in order
-        if sign * raw[j] > 0 and features[j] not in sensitive
-    )[:MAX_REASONS]
-    warnings = _warnings(bundle, features, values, prediction)
-    summary = _summary(prediction, reasons)
-    outcome_col = spec.outcome_column
-    outcome = None
-    if outcome_col is not None and outcome_col in row.index and not is_missing(row[outcome_col]):
-        outcome = float(row[outcome_col])
-    audit = AuditStamp(
-        fingerprint=bundle.fingerprint,
-        explainer=shap.explainer,
-        output_space=shap.output,
-        versions=library_versions(),
-        additivity_residual=shap.additivity_residual,
+        for j in reason_order(c.raw, prediction.side)[:MAX_REASONS]
     )
+
+
+def _outcome(bundle: Bundle, row: pd.Series) -> float | None:
+    column = bundle.spec.outcome_column
+    if column is None or column not in row.index or is_missing(row[column]):
+        return None
+    return float(row[column])
+
+
+def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str) -> DecisionResult:
+    """Assemble one decision's explanation from its row and its SHAP values."""
+    raw_total = float(shap.raw_output[i])
+    prediction = _prediction(bundle, raw_total)
+    raw = shap.values[i].copy()
+    probability = probability_view(raw, shap.base_values[i], raw_total, shap.output)
+    contributions = _contributions(bundle, row, raw, probability)
+    reasons = _reasons(bundle, contributions, prediction)
+    stamp = make_stamp(bundle, explainer=shap.explainer, additivity_residual=shap.additivity_residual)
     return DecisionResult(
         id=str(shap.ids[i]),
         table=table,
         prediction=prediction,
         contributions=contributions,
-        base=base,
+        base=_base(bundle, float(shap.base_values[i]), shap.output),
         reasons=reasons,
-        summary=summary,
-        warnings=warnings,
-        audit=audit,
-        outcome=outcome,
+        summary=_summary(prediction, reasons),
+        warnings=_warnings(bundle, bundle.features, contributions.values, prediction),
+        stamp=stamp,
+        outcome=_outcome(bundle, row),
     )
 
 
@@ -320,15 +330,11 @@ def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | p
     explanations: one SHAP call and a sign per row. Equals ``explain_decisions(...)[i].reasons[0]``."""
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
     scores = bundle.model.to_score(shap.raw_output)
-    sensitive = [f in set(bundle.spec.sensitive_columns) for f in bundle.features]
     out = []
     for i, score in enumerate(scores):
         side = bundle.spec.decision.side(float(score))
-        sign = 1.0 if side == "above" else -1.0
-        pushed = np.where(sensitive, -np.inf, sign * shap.values[i])
-        j = int(np.argmax(pushed))
-        adverse = side == bundle.spec.adverse
-        out.append(_statement(bundle, bundle.features[j], adverse) if pushed[j] > 0 else "")
+        order = reason_order(shap.values[i], side)
+        out.append(_statement(bundle, bundle.features[order[0]], side == bundle.spec.adverse) if order else "")
     return out
 
 
@@ -336,8 +342,8 @@ def explain_decisions(
     bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions"
 ) -> list[DecisionResult]:
     """Explain several decisions with one SHAP call (results in the order of ``ids``)."""
-    if isinstance(data, str) and data not in ("decisions", "reference", "current"):
-        raise ExplainError(f"unknown table {data!r}; expected decisions, reference or current.")
+    if not isinstance(data, pd.DataFrame):
+        check_table_name(data)
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
     frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
     table = "custom" if isinstance(data, pd.DataFrame) else str(data)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._formatting import format_percent, format_value, is_missing
 from explain.bundle._profile import population_profile
@@ -65,6 +66,19 @@ class RecourseResult:
     statement: str
     available: bool
     actionable: tuple[str, ...]
+    stamp: AuditStamp
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table: one row per change of each suggestion (rank, input, from, to, new score)."""
+        return pd.DataFrame(
+            [
+                {"suggestion": rank, "feature": c.feature, "label": c.label, "from": c.old_text, "to": c.new_text,
+                 "cost": c.cost, "score": s.score, "verdict": s.verdict}
+                for rank, s in enumerate(self.suggestions, 1)
+                for c in s.changes
+            ],
+            columns=["suggestion", "feature", "label", "from", "to", "cost", "score", "verdict"],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,58 +161,30 @@ def suggest_changes(
     'Debt-to-income ratio from 23.9% to 17.1%'
     """
     spec = bundle.spec
+    stamp = make_stamp(bundle, explainer="search over reference quantiles, each suggestion re-scored by the model")
     sensitive = set(spec.sensitive_columns)
     actionable = tuple(f for f in bundle.features if spec.feature(f).actionable and f not in sensitive)
     if not spec.recourse:
         reason = spec.recourse_off_reason or "Suggestions are turned off for this model."
-        return RecourseResult(decision_id, (), reason, False, actionable)
+        return RecourseResult(decision_id, (), reason, False, actionable, stamp)
     frame = bundle.table(data)
     row_frame = frame.loc[[decision_id]]
     row = row_frame.iloc[0]
     score = float(bundle.model.predict_score(row_frame)[0])
     if spec.decision.side(score) == spec.favorable:
         return RecourseResult(
-            decision_id, (), "This decision is already favourable; nothing needs to change.", True, actionable
+            decision_id, (), "This decision is already favourable; nothing needs to change.", True, actionable, stamp
         )
     if not actionable:
         return RecourseResult(
-            decision_id, (), "The model has no inputs marked as something a person can change.", True, actionable
-        )
+            decision_id, (), "The model has no inputs marked as something a person can change.", True, actionable,
+            stamp,
+        )  # fmt: skip
 
-    found: list[tuple[int, float, dict[str, Any], dict[str, float]]] = []  # (n features, cost, edit, costs)
-    # singles, exact on a 1% grid: the cheapest flipping value of each input
-    singles = {f: _candidates(bundle, row, f, SINGLE_GRID) for f in actionable}
-    edits = [(f, v, c) for f, cand in singles.items() for v, c in zip(cand.values, cand.costs, strict=True)]
-    flips = _flips(bundle, _score_rows(bundle, row_frame, [{f: v} for f, v, _ in edits]))
-    best: dict[str, tuple[float, Any]] = {}
-    for (f, v, c), ok in zip(edits, flips, strict=True):
-        if ok and (f not in best or c < best[f][0]):
-            best[f] = (float(c), v)
-    for f, (c, v) in best.items():
-        found.append((1, c, {f: v}, {f: c}))
-
-    # pairs, exact on a 5% grid, of inputs that cannot flip it alone
+    found = _single_changes(bundle, row_frame, row, actionable)
     if len(found) < max_suggestions:
-        rest = [f for f in actionable if f not in best]
-        coarse = {f: _candidates(bundle, row, f, PAIR_GRID) for f in rest}
-        pair_edits: list[tuple[str, Any, float, str, Any, float]] = []
-        for a, b in itertools.combinations(rest, 2):
-            for (va, ca), (vb, cb) in itertools.product(
-                zip(coarse[a].values, coarse[a].costs, strict=True), zip(coarse[b].values, coarse[b].costs, strict=True)
-            ):
-                pair_edits.append((a, va, float(ca), b, vb, float(cb)))
-        flips = _flips(bundle, _score_rows(bundle, row_frame, [{a: va, b: vb} for a, va, _, b, vb, _ in pair_edits]))
-        best_pair: dict[tuple[str, str], tuple[float, dict[str, Any], dict[str, float]]] = {}
-        for (a, va, ca, b, vb, cb), ok in zip(pair_edits, flips, strict=True):
-            if ok and ((a, b) not in best_pair or ca + cb < best_pair[(a, b)][0]):
-                best_pair[(a, b)] = (ca + cb, {a: va, b: vb}, {a: ca, b: cb})
-        for cost, edit, costs in best_pair.values():
-            found.append((2, cost, edit, costs))
-        if not best_pair and len(rest) > 2:
-            greedy = _greedy(bundle, row_frame, row, rest)
-            if greedy is not None:
-                found.append((len(greedy[0]), greedy[1], greedy[0], greedy[2]))
-
+        alone = {next(iter(edit)) for _, _, edit, _ in found}
+        found += _pair_changes(bundle, row_frame, row, [f for f in actionable if f not in alone])
     found.sort(key=lambda t: (t[0], t[1]))
     suggestions: list[Suggestion] = []
     for _, cost, edit, costs in found[:max_suggestions]:
@@ -215,10 +201,47 @@ def suggest_changes(
             else "No change to the inputs a person can act on, within the values seen in the reference data, "
             f"would bring the {spec.score_label} above the {format_percent(spec.decision.threshold)} limit."
         )
-        return RecourseResult(decision_id, (), statement, True, actionable)
+        return RecourseResult(decision_id, (), statement, True, actionable, stamp)
     lead = "This would" if len(suggestions) == 1 else f"Any one of these {len(suggestions)} suggestions would"
     statement = f"{lead} change the decision to {spec.decision.verdict(suggestions[0].score)}."
-    return RecourseResult(decision_id, tuple(suggestions), statement, True, actionable)
+    return RecourseResult(decision_id, tuple(suggestions), statement, True, actionable, stamp)
+
+
+_Found = list[tuple[int, float, dict[str, Any], dict[str, float]]]  # (inputs changed, cost, edit, cost by input)
+
+
+def _single_changes(bundle: Bundle, row_frame: pd.DataFrame, row: pd.Series, actionable: tuple[str, ...]) -> _Found:
+    """For each input, the cheapest value on a 1% grid that flips the decision alone (exact)."""
+    singles = {f: _candidates(bundle, row, f, SINGLE_GRID) for f in actionable}
+    edits = [(f, v, c) for f, cand in singles.items() for v, c in zip(cand.values, cand.costs, strict=True)]
+    flips = _flips(bundle, _score_rows(bundle, row_frame, [{f: v} for f, v, _ in edits]))
+    best: dict[str, tuple[float, Any]] = {}
+    for (f, v, c), ok in zip(edits, flips, strict=True):
+        if ok and (f not in best or c < best[f][0]):
+            best[f] = (float(c), v)
+    return [(1, c, {f: v}, {f: c}) for f, (c, v) in best.items()]
+
+
+def _pair_changes(bundle: Bundle, row_frame: pd.DataFrame, row: pd.Series, rest: list[str]) -> _Found:
+    """Pairs of inputs that cannot flip it alone, exact on a 5% grid; greedy beyond pairs."""
+    coarse = {f: _candidates(bundle, row, f, PAIR_GRID) for f in rest}
+    pair_edits: list[tuple[str, Any, float, str, Any, float]] = []
+    for a, b in itertools.combinations(rest, 2):
+        for (va, ca), (vb, cb) in itertools.product(
+            zip(coarse[a].values, coarse[a].costs, strict=True), zip(coarse[b].values, coarse[b].costs, strict=True)
+        ):
+            pair_edits.append((a, va, float(ca), b, vb, float(cb)))
+    flips = _flips(bundle, _score_rows(bundle, row_frame, [{a: va, b: vb} for a, va, _, b, vb, _ in pair_edits]))
+    best_pair: dict[tuple[str, str], tuple[float, dict[str, Any], dict[str, float]]] = {}
+    for (a, va, ca, b, vb, cb), ok in zip(pair_edits, flips, strict=True):
+        if ok and ((a, b) not in best_pair or ca + cb < best_pair[(a, b)][0]):
+            best_pair[(a, b)] = (ca + cb, {a: va, b: vb}, {a: ca, b: cb})
+    found: _Found = [(2, cost, edit, costs) for cost, edit, costs in best_pair.values()]
+    if not best_pair and len(rest) > 2:
+        greedy = _greedy(bundle, row_frame, row, rest)
+        if greedy is not None:
+            found.append((len(greedy[0]), greedy[1], greedy[0], greedy[2]))
+    return found
 
 
 def _greedy(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
 from explain.errors import DecisionNotFoundError, OutcomesMissingError
@@ -28,6 +29,7 @@ class SimilarResult:
     scores: np.ndarray
     verdicts: tuple[str, ...]
     outcomes: np.ndarray  # NaN where unknown
+    stamp: AuditStamp
 
     def to_frame(self) -> pd.DataFrame:
         """A new table, nearest first."""
@@ -99,4 +101,5 @@ def similar_cases(bundle: Bundle, decision_id: str, *, data: TableName = "decisi
         scores=scores,
         verdicts=tuple(rule.verdict(float(s)) for s in scores),
         outcomes=outcomes,
+        stamp=make_stamp(bundle, explainer="Gower distance on the model inputs"),
     )

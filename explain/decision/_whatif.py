@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from explain._stamp import AuditStamp
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._formatting import is_missing
 from explain.bundle._profile import population_profile
@@ -80,6 +81,11 @@ class WhatIfResult:
     beyond_usual: tuple[str, ...]
 
     @property
+    def stamp(self) -> AuditStamp:
+        """The stamp of the edited explanation (the same bundle and explainer as the original)."""
+        return self.edited.stamp
+
+    @property
     def contribution_change(self) -> np.ndarray:
         """Edited minus original contribution per feature, in probability points."""
         return np.asarray(self.edited.contributions.probability - self.original.contributions.probability)
@@ -121,6 +127,19 @@ def _coerce(bundle: Bundle, name: str, value: Any, ranges: Mapping[str, InputRan
         return float(value)
     except (TypeError, ValueError) as err:
         raise ExplainError(f"{rng.label} must be a number; got {value!r}.") from err
+
+
+def input_changed(old: Any, new: Any) -> bool:
+    """Whether a what-if value differs from the stored one: the one rule for the library and the
+    app (missing equals missing; numbers within 1e-9; categories as text)."""
+    if is_missing(old) or is_missing(new):
+        return not (is_missing(old) and is_missing(new))
+    if isinstance(old, str) or isinstance(new, str):
+        return str(old) != str(new)
+    try:
+        return not bool(np.isclose(float(old), float(new), rtol=0, atol=1e-9))
+    except (TypeError, ValueError):
+        return str(old) != str(new)
 
 
 def edited_row(
@@ -167,8 +186,7 @@ def what_if(
     beyond: list[str] = []
     for name in changes:
         old, new = before[name], row.iloc[0][name]
-        same = (is_missing(old) and is_missing(new)) or (not is_missing(old) and not is_missing(new) and old == new)
-        if not same:
+        if input_changed(old, new):
             actual[name] = (old, new)
         rng = ranges[name]
         if not rng.categorical and not is_missing(new) and not rng.usual_low <= float(new) <= rng.usual_high:

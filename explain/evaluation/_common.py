@@ -14,26 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._params import check_threshold
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import NOT_PROVIDED, format_percent, format_value
 from explain.bundle._spec import FeatureSpec
 from explain.bundle._tables import text_values
-from explain.errors import ExplainError
 
 
-def check_threshold(threshold: float | None, bundle: Bundle) -> float:
-    """The threshold to use: the given one, else the spec's; refuse values outside (0, 1)."""
-    value = bundle.spec.decision.threshold if threshold is None else threshold
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 < float(value) < 1.0:
-        raise ExplainError(f"threshold must lie strictly between 0 and 1; got {value!r}.")
-    return float(value)
-
-
-def check_positive(name: str, value: int, minimum: int = 1) -> int:
-    """Refuse an integer option below ``minimum`` with a message naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ExplainError(f"{name} must be an integer of at least {minimum}; got {value!r}.")
-    return int(value)
+def threshold_or_spec(threshold: float | None, bundle: Bundle) -> float:
+    """The threshold to use: the given one (checked), else the spec's."""
+    return bundle.spec.decision.threshold if threshold is None else check_threshold("threshold", threshold)
 
 
 def sample_rows(frame: pd.DataFrame, max_rows: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -7,14 +7,16 @@ threshold. For calibrated scores the unconstrained optimum is C_FP / (C_FP + C_F
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from explain._params import check_int, check_number
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
-from explain.errors import ExplainError
-from explain.evaluation._common import check_positive, scored_reference
+from explain.errors import ExplainError, InvalidParameterError
+from explain.evaluation._common import scored_reference
 from explain.evaluation._performance import PerformanceResult
 
 
@@ -46,6 +48,7 @@ class CostResult:
     current_threshold: float | None
     current_cost: float | None
     n_rows: int
+    stamp: AuditStamp | None = None  # the stamp of the scores' source, when it was a bundle
 
     @property
     def capacity_binding(self) -> bool:
@@ -120,15 +123,12 @@ def expected_cost_curve(
     if not np.isin(y, (0, 1)).all() or not np.isfinite(s).all():
         raise ExplainError("outcomes must be 0 or 1 and scores finite numbers.")
     for name, value in (("cost_fp", cost_fp), ("cost_fn", cost_fn)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
-            raise ExplainError(f"{name} must be a finite number of at least 0; got {value!r}.")
+        check_number(name, value, 0.0, float("inf"), high_open=True)
     if cost_fp + cost_fn <= 0:
-        raise ExplainError("cost_fp and cost_fn cannot both be 0: every threshold would cost nothing.")
-    if review_capacity is not None and not 0 < review_capacity <= 1000:
-        raise ExplainError(
-            f"review_capacity is cases per 1,000 decisions and must lie in (0, 1000]; got {review_capacity!r}."
-        )
-    check_positive("n_grid", n_grid, 2)
+        raise InvalidParameterError("cost_fp and cost_fn cannot both be 0: every threshold would cost nothing.")
+    if review_capacity is not None:
+        check_number("review_capacity (cases per 1,000 decisions)", review_capacity, 0.0, 1000.0, low_open=True)
+    check_int("n_grid", n_grid, 2)
     grid = np.round(np.linspace(0.0, 1.0, n_grid), 12)  # 0.3, not 0.30000000000000004
     counts = _Counts(y, s)
     flagged, fp, fn = counts.at(grid)
@@ -192,12 +192,13 @@ def cost_threshold(
     0.17
     """
     if isinstance(source, PerformanceResult):
-        outcomes, scores, current = source.outcomes, source.scores, source.threshold
+        outcomes, scores, current, stamp = source.outcomes, source.scores, source.threshold, source.stamp
     else:
-        check_positive("max_rows", max_rows, 10)
+        check_int("max_rows", max_rows, 10)
         sample = scored_reference(source, max_rows=max_rows, random_state=random_state)
         outcomes, scores, current = sample.outcomes, sample.scores, source.spec.decision.threshold
-    return expected_cost_curve(
+        stamp = make_stamp(source, random_state=random_state)
+    result = expected_cost_curve(
         outcomes,
         scores,
         cost_fp=cost_fp,
@@ -206,6 +207,7 @@ def cost_threshold(
         n_grid=n_grid,
         current_threshold=current,
     )
+    return replace(result, stamp=stamp)
 
 
 __all__ = ["CostResult", "cost_threshold", "expected_cost_curve"]

@@ -23,13 +23,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from explain._params import check_int, check_number
 from explain._progress import Progress, report
-from explain._stamp import library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import ImportanceResult, shap_importance
 from explain.bundle._bundle import Bundle
 from explain.bundle._upload import read_batch
-from explain.errors import BundleError, ExplainError
-from explain.evaluation._common import Binning, bin_counts, check_positive, is_categorical, make_binning, sample_rows
+from explain.errors import BundleError, ExplainError, InvalidParameterError
+from explain.evaluation._common import Binning, bin_counts, is_categorical, make_binning, sample_rows
 
 MODERATE = 0.1
 MAJOR = 0.25
@@ -128,7 +129,7 @@ class DriftResult:
     epsilon: float
     max_rows: int
     random_state: int
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
 
     @property
     def meaningful(self) -> bool:
@@ -197,6 +198,48 @@ def _test(ref: pd.Series, batch: pd.Series, binning: Binning) -> tuple[str, floa
     return "Kolmogorov–Smirnov", float(ks.statistic), float(ks.pvalue)
 
 
+@dataclass(frozen=True)
+class _FeatureDrift:
+    categorical: bool
+    bins: BinShares
+    psi: float
+    test: str
+    statistic: float
+    p_value: float
+    missing_reference: float
+    missing_batch: float
+    mean_reference: float
+    mean_batch: float
+
+
+def _feature_drift(
+    bundle: Bundle, feature: str, r: pd.Series, b: pd.Series, n_bins: int, epsilon: float
+) -> _FeatureDrift:
+    """Bins, PSI, test, missing shares and means of one input, reference ``r`` against batch ``b``."""
+    categorical = is_categorical(bundle, feature, r)
+    binning = make_binning(
+        feature, r, categorical=categorical, n_bins=n_bins, known=bundle.model.categories.get(feature, ()), also=b
+    )
+    shares = _bin_shares(binning, binning.labels(bundle.spec.feature(feature)), r, b, epsilon)
+    test, statistic, p_value = _test(r, b, binning)
+
+    def mean(column: pd.Series) -> float:
+        return float("nan") if categorical else float(pd.to_numeric(column, errors="coerce").mean())
+
+    return _FeatureDrift(
+        categorical=categorical,
+        bins=shares,
+        psi=float(shares.psi_terms.sum()),
+        test=test,
+        statistic=statistic,
+        p_value=p_value,
+        missing_reference=float(r.isna().mean()) if len(r) else float("nan"),
+        missing_batch=float(b.isna().mean()) if len(b) else float("nan"),
+        mean_reference=mean(r),
+        mean_batch=mean(b),
+    )
+
+
 def _batch_table(bundle: Bundle, batch: str | pd.DataFrame) -> tuple[str, pd.DataFrame]:
     if isinstance(batch, pd.DataFrame):
         if batch.empty:
@@ -204,7 +247,7 @@ def _batch_table(bundle: Bundle, batch: str | pd.DataFrame) -> tuple[str, pd.Dat
         bundle.model.prepare(batch.head(5), where="the batch")
         return "custom", batch
     if batch not in ("current", "decisions"):
-        raise ExplainError(f"unknown batch {batch!r}; expected 'current', 'decisions' or a DataFrame.")
+        raise InvalidParameterError(f"batch must be 'current', 'decisions' or a DataFrame; got {batch!r}.")
     if getattr(bundle, batch) is None:
         raise BundleError(
             f"bundle {bundle.key!r} has no {batch} table to compare with the reference; upload a batch "
@@ -236,11 +279,10 @@ def batch_drift(
     >>> result = batch_drift(bundle)  # doctest: +SKIP
     >>> result.to_frame()[["feature", "psi", "status"]].head(3)  # doctest: +SKIP
     """
-    check_positive("n_bins", n_bins, 2)
-    check_positive("max_rows", max_rows, 10)
-    check_positive("shap_rows", shap_rows, 1)
-    if not 0 < epsilon < 0.01:
-        raise ExplainError(f"epsilon must lie between 0 and 0.01; got {epsilon!r}.")
+    check_int("n_bins", n_bins, 2)
+    check_int("max_rows", max_rows, 10)
+    check_int("shap_rows", shap_rows, 1)
+    check_number("epsilon", epsilon, 0.0, 0.01, low_open=True, high_open=True)
     if bundle.reference is None:
         raise BundleError(
             f"bundle {bundle.key!r} has no reference data; drift is measured against it, so add reference.parquet."
@@ -251,27 +293,10 @@ def batch_drift(
     new = sample_rows(batch_frame, max_rows, rng)
     features = bundle.features
     steps = len(features) + (2 if with_shap else 0) + 1
-    psi, bins, tests, stat, pval = [], [], [], [], []
-    miss_r, miss_b, mean_r, mean_b, cats = [], [], [], [], []
+    per_feature = []
     for j, feature in enumerate(features):
         report(progress, j / steps, f"Comparing {bundle.spec.label(feature)}")
-        r, b = ref[feature], new[feature]
-        categorical = is_categorical(bundle, feature, r)
-        binning = make_binning(
-            feature, r, categorical=categorical, n_bins=n_bins, known=bundle.model.categories.get(feature, ()), also=b
-        )
-        shares = _bin_shares(binning, binning.labels(bundle.spec.feature(feature)), r, b, epsilon)
-        bins.append(shares)
-        psi.append(float(shares.psi_terms.sum()))
-        name_, s, p = _test(r, b, binning)
-        tests.append(name_)
-        stat.append(s)
-        pval.append(p)
-        cats.append(categorical)
-        miss_r.append(float(r.isna().mean()) if len(r) else float("nan"))
-        miss_b.append(float(b.isna().mean()) if len(b) else float("nan"))
-        mean_r.append(float("nan") if categorical else float(pd.to_numeric(r, errors="coerce").mean()))
-        mean_b.append(float("nan") if categorical else float(pd.to_numeric(b, errors="coerce").mean()))
+        per_feature.append(_feature_drift(bundle, feature, ref[feature], new[feature], n_bins, epsilon))
     report(progress, len(features) / steps, "Scoring both tables")
     score_r = pd.Series(bundle.model.predict_score(ref))
     score_b = pd.Series(bundle.model.predict_score(new))
@@ -291,16 +316,16 @@ def batch_drift(
         n_batch=len(new),
         features=features,
         labels=tuple(bundle.spec.label(f) for f in features),
-        categorical=tuple(cats),
-        psi=np.asarray(psi),
-        bins=tuple(bins),
-        missing_reference=np.asarray(miss_r),
-        missing_batch=np.asarray(miss_b),
-        mean_reference=np.asarray(mean_r),
-        mean_batch=np.asarray(mean_b),
-        test=tuple(tests),
-        statistic=np.asarray(stat),
-        p_value=np.asarray(pval),
+        categorical=tuple([d.categorical for d in per_feature]),
+        psi=np.asarray([d.psi for d in per_feature], dtype=float),
+        bins=tuple([d.bins for d in per_feature]),
+        missing_reference=np.asarray([d.missing_reference for d in per_feature], dtype=float),
+        missing_batch=np.asarray([d.missing_batch for d in per_feature], dtype=float),
+        mean_reference=np.asarray([d.mean_reference for d in per_feature], dtype=float),
+        mean_batch=np.asarray([d.mean_batch for d in per_feature], dtype=float),
+        test=tuple([d.test for d in per_feature]),
+        statistic=np.asarray([d.statistic for d in per_feature], dtype=float),
+        p_value=np.asarray([d.p_value for d in per_feature], dtype=float),
         score_psi=float(score_bins.psi_terms.sum()),
         score_bins=score_bins,
         score_mean_reference=float(score_r.mean()),
@@ -314,7 +339,7 @@ def batch_drift(
         epsilon=epsilon,
         max_rows=max_rows,
         random_state=random_state,
-        versions=library_versions(),
+        stamp=make_stamp(bundle, random_state=random_state),
     )
 
 

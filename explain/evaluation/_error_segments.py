@@ -22,13 +22,18 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
 
+from explain._params import check_int, check_number
 from explain._progress import Progress, report
-from explain._stamp import library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import NOT_PROVIDED, format_value
 from explain.bundle._tables import text_values
-from explain.errors import ExplainError
-from explain.evaluation._common import check_positive, check_threshold, is_categorical, log_loss_rows, scored_reference
+from explain.evaluation._common import (
+    is_categorical,
+    log_loss_rows,
+    scored_reference,
+    threshold_or_spec,
+)
 
 _Bounds = tuple[float, float, bool]  # lower bound (exclusive), upper bound (inclusive), missing allowed
 
@@ -87,7 +92,7 @@ class ErrorAnalysisResult:
     row_ids: tuple[str, ...]
     row_segment: np.ndarray
     random_state: int
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
     table: str = field(default="reference")
 
     def to_frame(self) -> pd.DataFrame:
@@ -124,7 +129,7 @@ class ErrorAnalysisResult:
     def segment_ids(self, rank: int) -> tuple[str, ...]:
         """The reference ids of the rows in the segment of this rank (1 = worst)."""
         if not 1 <= rank <= len(self.segments):
-            raise ExplainError(f"segment rank must lie between 1 and {len(self.segments)}; got {rank!r}.")
+            check_int("rank", rank, 1, len(self.segments))
         return tuple(i for i, r in zip(self.row_ids, self.row_segment, strict=True) if r == rank)
 
 
@@ -226,6 +231,20 @@ def _leaf_paths(tree: DecisionTreeRegressor, encoded: _Encoded) -> dict[int, _Pa
     return paths
 
 
+def _describe(encoded: _Encoded, path: _Path, member: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A leaf's conditions in words (one per input its path tests) and the inputs they name."""
+    conditions, used = [], []
+    for j in sorted({*path.numbers, *path.categories}):
+        if j in path.categories:
+            text = encoded.describe_categories(j, path.categories[j])
+        else:
+            text = encoded.describe_numbers(j, path.numbers[j], encoded.matrix[member, j])
+        if text is not None:
+            conditions.append(text)
+            used.append(encoded.features[j])
+    return tuple(conditions), tuple(used)
+
+
 def _cases(
     kind: str, ids: np.ndarray, scores: np.ndarray, y: np.ndarray, loss: np.ndarray, rows: np.ndarray
 ) -> tuple[CaseError, ...]:
@@ -256,14 +275,11 @@ def error_segments(
     >>> result.segments[0].description  # doctest: +SKIP
     'Credit card utilization at least 85% and Loan term at least 60 months'
     """
-    cut = check_threshold(threshold, bundle)
-    check_positive("max_depth", max_depth, 1)
-    if max_depth > 3:
-        raise ExplainError(f"max_depth must be at most 3 so that segments stay readable; got {max_depth}.")
-    if not 0 < min_segment_share <= 0.5:
-        raise ExplainError(f"min_segment_share must lie in (0, 0.5]; got {min_segment_share!r}.")
-    check_positive("n_worst", n_worst, 0)
-    check_positive("max_rows", max_rows, 10)
+    cut = threshold_or_spec(threshold, bundle)
+    check_int("max_depth", max_depth, 1, 3)  # deeper segments stop being readable
+    check_number("min_segment_share", min_segment_share, 0.0, 0.5, low_open=True)
+    check_int("n_worst", n_worst, 0)
+    check_int("max_rows", max_rows, 10)
     report(progress, 0.0, "Scoring the reference data")
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state)
     y, s = sample.outcomes.astype(int), sample.scores
@@ -286,22 +302,12 @@ def error_segments(
     for rank, leaf in enumerate(leaves, start=1):
         member = leaf_of_row == leaf
         row_segment[member] = rank
-        conditions = []
-        used = []
-        path = paths[leaf]
-        for j in sorted({*path.numbers, *path.categories}):
-            if j in path.categories:
-                text = encoded.describe_categories(j, path.categories[j])
-            else:
-                text = encoded.describe_numbers(j, path.numbers[j], encoded.matrix[member, j])
-            if text is not None:
-                conditions.append(text)
-                used.append(encoded.features[j])
+        conditions, used = _describe(encoded, paths[leaf], member)
         segments.append(
             ErrorSegment(
                 rank=rank,
-                conditions=tuple(conditions),
-                features=tuple(used),
+                conditions=conditions,
+                features=used,
                 n_rows=int(member.sum()),
                 share=float(member.mean()),
                 mean_log_loss=float(loss[member].mean()),
@@ -331,7 +337,7 @@ def error_segments(
         row_ids=tuple(sample.ids),
         row_segment=row_segment,
         random_state=random_state,
-        versions=library_versions(),
+        stamp=make_stamp(bundle, random_state=random_state),
     )
 
 

@@ -32,13 +32,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from explain._params import check_int, check_number
 from explain._progress import Progress, report
-from explain._stamp import library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle
 from explain.bundle._tables import text_values
 from explain.errors import BundleError, ExplainError
-from explain.evaluation._common import check_positive, check_threshold, is_categorical, make_binning, scored_reference
+from explain.evaluation._common import is_categorical, make_binning, scored_reference, threshold_or_spec
 
 FOUR_FIFTHS = 0.8
 NOT_RECORDED = "not recorded"
@@ -168,7 +169,7 @@ class FairnessResult:
     min_group_size: int
     max_rows: int
     random_state: int
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
 
     def column(self, name: str) -> ColumnFairness:
         """The result of one sensitive column by name."""
@@ -343,14 +344,13 @@ def group_fairness(
     >>> result.column("age_group").flagged_groups  # doctest: +SKIP
     ('18-25',)
     """
-    cut = check_threshold(threshold, bundle)
-    check_positive("min_group_size", min_group_size, 1)
-    check_positive("n_folds", n_folds, 2)
-    check_positive("n_bins", n_bins, 2)
-    check_positive("shap_rows", shap_rows, 1)
-    check_positive("max_rows", max_rows, 10)
-    if not 0.5 <= proxy_auc <= 1.0:
-        raise ExplainError(f"proxy_auc must lie between 0.5 and 1; got {proxy_auc!r}.")
+    cut = threshold_or_spec(threshold, bundle)
+    check_int("min_group_size", min_group_size, 1)
+    check_int("n_folds", n_folds, 2)
+    check_int("n_bins", n_bins, 2)
+    check_int("shap_rows", shap_rows, 1)
+    check_int("max_rows", max_rows, 10)
+    check_number("proxy_auc", proxy_auc, 0.5, 1.0)
     names = tuple(bundle.spec.sensitive_columns if columns is None else columns)
     if not names:
         raise BundleError(
@@ -400,7 +400,7 @@ def group_fairness(
         min_group_size=min_group_size,
         max_rows=max_rows,
         random_state=random_state,
-        versions=library_versions(),
+        stamp=make_stamp(bundle, random_state=random_state),
     )
 
 

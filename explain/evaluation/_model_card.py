@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from explain._stamp import library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import weighted_scores
 from explain.bundle._bundle import Bundle
 from explain.errors import OutcomesMissingError
@@ -31,7 +31,7 @@ class ModelCard:
     metrics_note: str
     dictionary: pd.DataFrame
     fingerprint: str
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
 
     def to_frame(self) -> pd.DataFrame:
         """The data dictionary (a new copy)."""
@@ -120,5 +120,5 @@ def model_card(bundle: Bundle) -> ModelCard:
         metrics_note=note,
         dictionary=pd.DataFrame(rows),
         fingerprint=bundle.fingerprint,
-        versions=library_versions(),
+        stamp=make_stamp(bundle),
     )

@@ -19,17 +19,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
+from explain._params import check_int, check_number
 from explain._progress import Progress, report
-from explain._stamp import library_versions
+from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
 from explain.errors import ExplainError
 from explain.evaluation._common import (
-    check_positive,
-    check_threshold,
     confusion_counts,
     log_loss_rows,
     ratio,
     scored_reference,
+    threshold_or_spec,
 )
 
 #: Curves keep at most this many points (the areas are computed on every row).
@@ -147,7 +147,7 @@ class PerformanceResult:
     calibration_count: np.ndarray
     max_rows: int
     random_state: int
-    versions: tuple[tuple[str, str], ...]
+    stamp: AuditStamp
 
     @property
     def positive_rate(self) -> float:
@@ -156,9 +156,7 @@ class PerformanceResult:
 
     def at(self, threshold: float | None = None) -> ThresholdMetrics:
         """The confusion matrix at ``threshold`` (default: the bundle's), from the kept scores."""
-        value = self.threshold if threshold is None else float(threshold)
-        if not 0.0 <= value <= 1.0:
-            raise ExplainError(f"threshold must lie between 0 and 1; got {threshold!r}.")
+        value = self.threshold if threshold is None else check_number("threshold", threshold, 0.0, 1.0)
         return metrics_at(self.outcomes, self.scores, value)
 
     def to_frame(self) -> pd.DataFrame:
@@ -238,9 +236,9 @@ def model_performance(
     >>> result.at(0.3).recall  # doctest: +SKIP
     0.61
     """
-    cut = check_threshold(threshold, bundle)
-    check_positive("n_bins", n_bins, 2)
-    check_positive("max_rows", max_rows, 10)
+    cut = threshold_or_spec(threshold, bundle)
+    check_int("n_bins", n_bins, 2)
+    check_int("max_rows", max_rows, 10)
     report(progress, 0.0, "Scoring the reference data")
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state)
     y, s = sample.outcomes, sample.scores
@@ -286,7 +284,7 @@ def model_performance(
         calibration_count=count,
         max_rows=max_rows,
         random_state=random_state,
-        versions=library_versions(),
+        stamp=make_stamp(bundle, random_state=random_state),
     )
 
 

@@ -7,26 +7,13 @@ import plotly.graph_objects as go
 
 from explain.bundle._formatting import format_percent
 from explain.evaluation._drift import DriftResult
-from explain.evaluation._performance import PerformanceResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
-
-_OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
-
-
-def _cap(text: str) -> str:
-    """The first letter upper-cased, the rest untouched (unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
-
 
 _BATCH_NAMES = {"current": "the current batch", "decisions": "the decisions", "custom": "the uploaded batch"}
 
 
 def _status_colour(status: str, theme: FigureTheme) -> str:
     return {"major": theme.raises, "moderate": theme.palette[1]}.get(status, theme.neutral)
-
-
-def _cut(result: PerformanceResult, threshold: float | None) -> float:
-    return result.threshold if threshold is None else float(threshold)
 
 
 def drift_psi_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:

@@ -13,16 +13,32 @@ from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
 _OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
 
 
+def _mark(fig: go.Figure, x: float, y: float, name: str, colour: str, symbol: str) -> None:
+    """One highlighted point (the chosen threshold on a curve), with its own legend entry."""
+    marker = {"color": colour, "size": 12 if symbol == "star" else 11, "symbol": symbol}
+    fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=name, marker=marker))
+
+
+def _curve(
+    fig: go.Figure, x: np.ndarray, y: np.ndarray, thresholds: np.ndarray, name: str, hover: str, theme: FigureTheme
+) -> None:
+    """A curve over thresholds; hovering a point names its threshold."""
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name=name,
+            line={"color": theme.palette[0], "width": 2},
+            customdata=thresholds,
+            hovertemplate="threshold %{customdata:.1%}<br>" + hover + "<extra></extra>",
+        )
+    )
+
+
 def _cap(text: str) -> str:
     """The first letter upper-cased, the rest untouched (unlike ``str.capitalize``)."""
     return text[:1].upper() + text[1:]
-
-
-_BATCH_NAMES = {"current": "the current batch", "decisions": "the decisions", "custom": "the uploaded batch"}
-
-
-def _status_colour(status: str, theme: FigureTheme) -> str:
-    return {"major": theme.raises, "moderate": theme.palette[1]}.get(status, theme.neutral)
 
 
 def _cut(result: PerformanceResult, threshold: float | None) -> float:
@@ -39,26 +55,9 @@ def roc_chart(
     fig.add_trace(
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="Chance", line={"color": theme.neutral, "dash": "dot"})
     )
-    fig.add_trace(
-        go.Scatter(
-            x=result.roc_fpr,
-            y=result.roc_tpr,
-            mode="lines",
-            name=f"ROC (AUC {result.roc_auc:.3f})",
-            line={"color": theme.palette[0], "width": 2},
-            customdata=result.roc_thresholds,
-            hovertemplate="threshold %{customdata:.1%}<br>FPR %{x:.1%}, TPR %{y:.1%}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[point.false_positive_rate],
-            y=[point.recall],
-            mode="markers",
-            name=f"At {format_percent(cut)}",
-            marker={"color": theme.threshold, "size": 11, "symbol": "diamond"},
-        )
-    )
+    _curve(fig, result.roc_fpr, result.roc_tpr, result.roc_thresholds, f"ROC (AUC {result.roc_auc:.3f})",
+           "FPR %{x:.1%}, TPR %{y:.1%}", theme)  # fmt: skip
+    _mark(fig, point.false_positive_rate, point.recall, f"At {format_percent(cut)}", theme.threshold, "diamond")
     fig.update_layout(title=f"ROC curve · AUC {result.roc_auc:.3f}", xaxis_title="False positive rate")
     fig.update_layout(yaxis_title="True positive rate (recall)")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
@@ -82,27 +81,10 @@ def precision_recall_chart(
             line={"color": theme.neutral, "dash": "dot"},
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=result.pr_recall,
-            y=result.pr_precision,
-            mode="lines",
-            name=f"Precision-recall (AP {result.average_precision:.3f})",
-            line={"color": theme.palette[0], "width": 2},
-            customdata=result.pr_thresholds,
-            hovertemplate="threshold %{customdata:.1%}<br>recall %{x:.1%}, precision %{y:.1%}<extra></extra>",
-        )
-    )
+    _curve(fig, result.pr_recall, result.pr_precision, result.pr_thresholds,
+           f"Precision-recall (AP {result.average_precision:.3f})", "recall %{x:.1%}, precision %{y:.1%}", theme)  # fmt: skip
     precision = point.precision if not np.isnan(point.precision) else 1.0
-    fig.add_trace(
-        go.Scatter(
-            x=[point.recall],
-            y=[precision],
-            mode="markers",
-            name=f"At {format_percent(cut)}",
-            marker={"color": theme.threshold, "size": 11, "symbol": "diamond"},
-        )
-    )
+    _mark(fig, point.recall, precision, f"At {format_percent(cut)}", theme.threshold, "diamond")
     fig.update_layout(title=f"Precision and recall · average precision {result.average_precision:.3f}")
     fig.update_layout(xaxis_title="Recall (true positive rate)", yaxis_title="Precision")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
@@ -242,15 +224,8 @@ def cost_curve_chart(result: CostResult, *, theme: FigureTheme = DEFAULT_THEME) 
                 hoverinfo="skip",
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[result.best_threshold],
-            y=[result.best_cost],
-            mode="markers",
-            name=f"Best threshold {format_percent(result.best_threshold)}",
-            marker={"color": theme.accent, "size": 12, "symbol": "star"},
-        )
-    )
+    _mark(fig, result.best_threshold, result.best_cost, f"Best threshold {format_percent(result.best_threshold)}",
+          theme.accent, "star")  # fmt: skip
     if result.current_threshold is not None:
         fig.add_vline(
             x=result.current_threshold,

@@ -196,5 +196,5 @@ def test_batch_drift_without_a_batch_or_reference_is_explained(tmp_path: Path) -
         batch_drift(Bundle.from_estimator(model, x))
     with pytest.raises(BundleError, match="upload a batch"):
         batch_drift(Bundle.from_estimator(model, x, reference=x))
-    with pytest.raises(ExplainError, match="unknown batch"):
+    with pytest.raises(ExplainError, match=r"batch must be .current., .decisions. or a DataFrame"):
         batch_drift(Bundle.from_estimator(model, x, reference=x), batch="later")  # type: ignore[arg-type]

@@ -81,7 +81,7 @@ def test_segments_partition_the_rows(zone_case: tuple[Bundle, pd.DataFrame, Erro
     assert sorted(ids) == sorted(result.row_ids)
     weighted = float((frame["mean_log_loss"] * frame["rows"]).sum() / frame["rows"].sum())
     assert weighted == pytest.approx(result.overall_log_loss, abs=1e-12)
-    with pytest.raises(ExplainError, match="rank must lie between 1"):
+    with pytest.raises(ExplainError, match="rank must be an integer between 1"):
         result.segment_ids(0)
 
 
@@ -131,7 +131,7 @@ def test_worst_mistakes_are_listed_by_reference_id(loan: Bundle) -> None:
 
 
 def test_options_are_checked(loan: Bundle) -> None:
-    with pytest.raises(ExplainError, match="max_depth must be at most 3"):
+    with pytest.raises(ExplainError, match="max_depth must be an integer between 1 and 3"):
         error_segments(loan, max_depth=4)
     with pytest.raises(ExplainError, match="min_segment_share"):
         error_segments(loan, min_segment_share=0)

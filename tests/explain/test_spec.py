@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from explain import SpecError, parse_spec
-from explain.bundle._spec import spec_to_toml
+from explain.bundle._spec_toml import spec_to_toml
 from sample_models import REGISTRY
 
 

@@ -1,0 +1,73 @@
+"""Writing a spec back as ``bundle.toml`` text (the inverse of :func:`~explain.bundle.parse_spec`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from explain.bundle._spec import Spec
+from explain.errors import SpecError
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and every control character escaped."""
+    out = []
+    for ch in text:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:
+            raise SpecError(f"the text {text[:40]!r} holds a lone surrogate character, which no file can store.")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def spec_to_toml(spec: Spec) -> str:
+    """Write a spec as ``bundle.toml`` text (the inverse of :func:`parse_spec`)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        return toml_string(str(v))
+
+    def key(k: str) -> str:
+        bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
+        return k if bare else toml_string(k)
+
+    lines = [f"schema_version = {spec.schema_version}"]
+    top = {
+        "name": spec.name,
+        "task": spec.task,
+        "model": spec.model,
+        "decisions": spec.decisions,
+        "reference": spec.reference,
+        "current": spec.current,
+        "id_column": spec.id_column,
+        "outcome_column": spec.outcome_column,
+        "score_label": spec.score_label,
+        "favorable": spec.favorable,
+        "recourse": spec.recourse,
+        "recourse_off_reason": spec.recourse_off_reason or None,
+    }
+    lines += [f"{k} = {value(v)}" for k, v in top.items() if v is not None]
+    d = spec.decision
+    lines.append(f"decision = {{ threshold = {d.threshold!r}, above = {value(d.above)}, below = {value(d.below)} }}")
+    for f in spec.features.values():
+        lines.append(f"\n[features.{key(f.name)}]")
+        for k, v in asdict(f).items():
+            if k != "name" and v not in (None, "") and not (k == "change" and v == "any"):
+                if k == "actionable" and not v:
+                    continue
+                lines.append(f"{k} = {value(v)}")
+    for c in spec.columns.values():
+        lines.append(f"\n[columns.{key(c.name)}]")
+        for k, v in asdict(c).items():
+            if k != "name" and v not in (None, "", False):
+                lines.append(f"{k} = {value(v)}")
+    return "\n".join(lines) + "\n"
