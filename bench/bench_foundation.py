@@ -19,7 +19,6 @@ from _util import percentiles, timed
 
 from explain import load_bundle, shap_values
 from explain.models import _lightgbm as models
-from explain.models import _safe_load
 from sample_models import REGISTRY, build_sample
 
 
@@ -27,7 +26,6 @@ def bench_sample(name: str, out: Path, rebuild: bool) -> str:
     start = time.perf_counter()
     build_sample(name, out, size="full", seed=0, force=rebuild)
     build = time.perf_counter() - start
-    _safe_load._verdicts.clear()
     cold = timed(lambda: load_bundle(out / name))
     cached = timed(lambda: load_bundle(out / name), repeat=3)
     bundle = load_bundle(out / name)

@@ -150,6 +150,7 @@ if TYPE_CHECKING:
     from explain.models import TabularAdapter as TabularAdapter
     from explain.models import adapt_estimator as adapt_estimator
     from explain.models import load_model as load_model
+    from explain.models import load_models as load_models
     from explain.models import logit as logit
     from explain.models import register_adapter as register_adapter
     from explain.models import sigmoid as sigmoid
@@ -199,6 +200,7 @@ _NAMES = {
     "TabularAdapter": "explain.models",
     "adapt_estimator": "explain.models",
     "load_model": "explain.models",
+    "load_models": "explain.models",
     "logit": "explain.models",
     "register_adapter": "explain.models",
     "sigmoid": "explain.models",

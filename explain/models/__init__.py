@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ._lightgbm import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from ._lightgbm import LightGBMAdapter as LightGBMAdapter
     from ._load import load_model as load_model
+    from ._load import load_models as load_models
     from ._registry import adapt_estimator as adapt_estimator
     from ._registry import register_adapter as register_adapter
     from ._sklearn import SklearnAdapter as SklearnAdapter
@@ -31,6 +32,7 @@ _NAMES = {
     "adapt_estimator": "._registry",
     "register_adapter": "._registry",
     "load_model": "._load",
+    "load_models": "._load",
     "LIGHTGBM_THREADS": "._lightgbm",
     "LightGBMAdapter": "._lightgbm",
     "SklearnAdapter": "._sklearn",

@@ -3,8 +3,7 @@
 * LightGBM text models are parsed and validated in Python (:mod:`explain._lightgbm_text`)
   and written back canonically; that text is then loaded, dumped and used to predict in a
   child process before the app loads it, since LightGBM's C++ loader crashes the process on
-  a damaged file. Only the canonical text ever reaches LightGBM in the app's process. The
-  child's verdict is cached per text.
+  a damaged file. Only the canonical text ever reaches LightGBM in the app's process.
 * scikit-learn models load through skops with a fixed allow-list of types.
 * pickle, joblib and dill files are refused by their content, whatever their name.
 """
@@ -17,7 +16,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -76,8 +74,6 @@ for line in sys.stdin:
         print(json.dumps({"i": case["i"], "error": f"{type(err).__name__}: {err}"[:300]}), flush=True)
 """
 
-_verdicts: dict[str, str | None] = {}  # canonical text sha256 -> None if fine, else the error text
-_verdicts_lock = threading.Lock()
 CHILD_TIMEOUT = 120.0
 
 
@@ -142,35 +138,18 @@ def _run_child(texts: list[str]) -> list[str | None]:
 def check_lightgbm_texts(texts: list[str]) -> list[str | None]:
     """For each canonical model text, ``None`` if LightGBM handles it safely, else why not.
 
-    Each text is loaded, dumped and used to predict in a child process before this process
-    touches it; verdicts are cached per text, so a bundle loads again without a child.
+    All texts are loaded, dumped and used to predict in one child process (a new one after a
+    crash) before this process touches any of them.
     """
-    digests = [file_digest(t.encode("utf-8")) for t in texts]
-    with _verdicts_lock:
-        todo = sorted({d: i for i, d in enumerate(digests) if d not in _verdicts}.values())
-    if todo:
-        found = _run_child([texts[i] for i in todo])
-        with _verdicts_lock:
-            for i, verdict in zip(todo, found, strict=True):
-                _verdicts[digests[i]] = verdict
-    with _verdicts_lock:
-        return [_verdicts[d] for d in digests]
+    return _run_child(texts) if texts else []
 
 
-def safe_lightgbm_text(path: Path, data: bytes) -> tuple[str, LightGBMText]:
-    """The canonical text of a LightGBM model file and its parse, or :class:`ModelLoadError`.
-
-    The bytes are parsed and validated in Python, written back canonically, and that text
-    is exercised in a child process; only then may this process load it.
-    """
-    parsed, text = prepare_lightgbm_text(path, data)
-    verdict = check_lightgbm_texts([text])[0]
-    if verdict is not None:
-        raise ModelLoadError(
-            f"{path}: LightGBM cannot use this model safely ({verdict}). Export it again with "
-            "booster.save_model('model.txt')."
-        )
-    return text, parsed
+def lightgbm_refusal(path: Path, verdict: str) -> ModelLoadError:
+    """The error for a model text the child process could not use."""
+    return ModelLoadError(
+        f"{path}: LightGBM cannot use this model safely ({verdict}). Export it again with "
+        "booster.save_model('model.txt')."
+    )
 
 
 def prepare_lightgbm_text(path: Path, data: bytes) -> tuple[LightGBMText, str]:

@@ -1,15 +1,14 @@
 """Run the app's own loading path on many damaged model files, in a process that may crash.
 
 Used by ``test_model_fuzz.py``: reads case files named on stdin (one path per line), loads
-each exactly as a bundle does (:func:`explain.models.load_model`, with its child-process
-check batched up front), and for each model that loads, explains rows and checks
+each through the steps of :func:`explain.models.load_models` (one child-process check for
+all cases up front), and for each model that loads, explains rows and checks
 additivity. Prints one JSON line per case as it finishes, so the test can tell which case
 killed the process if one ever does.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 
 from explain.errors import ExplainError
 from explain.models import _safe_load
-from explain.models._load import load_model
+from explain.models._load import lightgbm_adapter
 
 
 def _rows(adapter: object, n: int = 20) -> pd.DataFrame:
@@ -35,18 +34,31 @@ def _rows(adapter: object, n: int = 20) -> pd.DataFrame:
 
 def main() -> None:
     paths = [Path(line.strip()) for line in sys.stdin if line.strip()]
-    texts = []
-    for path in paths:  # batch the child-process checks, as the app's cache would
-        with contextlib.suppress(ExplainError):
-            texts.append(_safe_load.prepare_lightgbm_text(path, path.read_bytes())[1])
-    _safe_load.check_lightgbm_texts(texts)
-    for path in paths:
+    # the steps of explain.models.load_models, one case at a time after one batched child check
+    prepared: dict[int, tuple[str, object]] = {}
+    refused: dict[int, ExplainError] = {}
+    for i, path in enumerate(paths):
+        try:
+            parsed, text = _safe_load.prepare_lightgbm_text(path, path.read_bytes())
+            prepared[i] = (text, parsed)
+        except ExplainError as err:
+            refused[i] = err
+    verdicts = dict(zip(prepared, _safe_load.check_lightgbm_texts([t for t, _ in prepared.values()]), strict=True))
+    for i, path in enumerate(paths):
         outcome: dict[str, object] = {"case": path.name}
         try:
-            adapter = load_model(path)
-            x = adapter.prepare(_rows(adapter))
-            values, base, _ = adapter.contributions(x, None, 0)
-            raw = adapter.predict_raw(x)
+            if i in refused:
+                raise refused[i]
+            text, parsed = prepared[i]
+            verdict = verdicts[i]
+            result = (
+                lightgbm_adapter(path, text, parsed) if verdict is None else _safe_load.lightgbm_refusal(path, verdict)
+            )  # type: ignore[arg-type]
+            if isinstance(result, ExplainError):
+                raise result
+            x = result.prepare(_rows(result))
+            values, base, _ = result.contributions(x, None, 0)
+            raw = result.predict_raw(x)
             outcome["residual"] = float(np.max(np.abs(base + values.sum(axis=1) - raw)))
             outcome["result"] = "loaded"
         except ExplainError as err:

@@ -312,17 +312,22 @@ def test_good_bundle_has_no_problems(loan_copy: Path) -> None:
     assert check_bundle(loan_copy) == []
 
 
-def test_truncated_model_check_is_cached_per_file_hash(loan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_models_are_checked_in_one_child_process(loan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
     from explain.models import _safe_load
+    from explain.models._load import load_models
 
-    load_bundle(loan_copy)  # the verdict for this file is now known
+    copies = []
+    for i in range(3):
+        copy = loan_copy / f"copy{i}.txt"
+        copy.write_bytes((loan_copy / "model.txt").read_bytes())
+        copies.append(copy)
     calls: list[object] = []
     real_run = subprocess.run
     monkeypatch.setattr(_safe_load.subprocess, "run", lambda *a, **k: calls.append(a) or real_run(*a, **k))
-    load_bundle(loan_copy)
-    assert calls == []
+    loaded = load_models(copies)
+    assert len(calls) == 1 and all(not isinstance(m, Exception) for m in loaded)
 
 
 def test_from_estimator_refuses_bad_ids_and_multiclass() -> None:
