@@ -41,12 +41,15 @@ if TYPE_CHECKING:
     from explain.attribution import weighted_scores as weighted_scores
     from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
     from explain.bundle import SPEC_FILE as SPEC_FILE
+    from explain.bundle import TABLE_FORMATS as TABLE_FORMATS
     from explain.bundle import TABLES as TABLES
+    from explain.bundle import UNKNOWN_OUTCOME as UNKNOWN_OUTCOME
     from explain.bundle import Bundle as Bundle
     from explain.bundle import ColumnSpec as ColumnSpec
     from explain.bundle import DecisionRule as DecisionRule
     from explain.bundle import FeatureProfile as FeatureProfile
     from explain.bundle import FeatureSpec as FeatureSpec
+    from explain.bundle import Kind as Kind
     from explain.bundle import PopulationProfile as PopulationProfile
     from explain.bundle import Spec as Spec
     from explain.bundle import TableName as TableName
@@ -55,12 +58,20 @@ if TYPE_CHECKING:
     from explain.bundle import check_spec as check_spec
     from explain.bundle import check_table_name as check_table_name
     from explain.bundle import compute_profile as compute_profile
+    from explain.bundle import display_value as display_value
+    from explain.bundle import format_count as format_count
+    from explain.bundle import format_metric as format_metric
     from explain.bundle import format_number as format_number
-    from explain.bundle import format_outcome as format_outcome
+    from explain.bundle import format_p_value as format_p_value
     from explain.bundle import format_percent as format_percent
     from explain.bundle import format_percentile as format_percentile
+    from explain.bundle import format_points as format_points
+    from explain.bundle import format_psi as format_psi
+    from explain.bundle import format_rate as format_rate
+    from explain.bundle import format_ratio as format_ratio
     from explain.bundle import format_score as format_score
     from explain.bundle import format_value as format_value
+    from explain.bundle import input_format as input_format
     from explain.bundle import is_missing as is_missing
     from explain.bundle import load_bundle as load_bundle
     from explain.bundle import ordinal as ordinal
@@ -68,10 +79,14 @@ if TYPE_CHECKING:
     from explain.bundle import population_profile as population_profile
     from explain.bundle import read_batch as read_batch
     from explain.bundle import read_spec_file as read_spec_file
+    from explain.bundle import resolve_format as resolve_format
     from explain.bundle import slugify as slugify
     from explain.bundle import spec_to_toml as spec_to_toml
+    from explain.bundle import stored_value as stored_value
     from explain.bundle import text_values as text_values
     from explain.bundle import write_bundle as write_bundle
+    from explain.decision import MAX_REASONS as MAX_REASONS
+    from explain.decision import MIN_SHARE as MIN_SHARE
     from explain.decision import PAGE_SIZE as PAGE_SIZE
     from explain.decision import Base as Base
     from explain.decision import Change as Change
@@ -96,11 +111,13 @@ if TYPE_CHECKING:
     from explain.decision import input_ranges as input_ranges
     from explain.decision import matching_decisions as matching_decisions
     from explain.decision import query_decisions as query_decisions
-    from explain.decision import reason_order as reason_order
+    from explain.decision import select_reasons as select_reasons
     from explain.decision import similar_cases as similar_cases
     from explain.decision import suggest_changes as suggest_changes
     from explain.decision import top_reasons as top_reasons
+    from explain.decision import value_side as value_side
     from explain.decision import what_if as what_if
+    from explain.decision import wording as wording
     from explain.errors import AdditivityError as AdditivityError
     from explain.errors import BundleError as BundleError
     from explain.errors import BundleExistsError as BundleExistsError
@@ -161,23 +178,34 @@ _NAMES = {
     "DecisionRule": "explain.bundle",
     "FeatureProfile": "explain.bundle",
     "FeatureSpec": "explain.bundle",
+    "Kind": "explain.bundle",
     "NOT_PROVIDED": "explain.bundle",
     "PopulationProfile": "explain.bundle",
     "SPEC_FILE": "explain.bundle",
     "Spec": "explain.bundle",
     "TABLES": "explain.bundle",
+    "TABLE_FORMATS": "explain.bundle",
     "TableName": "explain.bundle",
+    "UNKNOWN_OUTCOME": "explain.bundle",
     "bundle_fingerprint": "explain.bundle",
     "check_bundle": "explain.bundle",
     "check_spec": "explain.bundle",
     "check_table_name": "explain.bundle",
     "compute_profile": "explain.bundle",
+    "display_value": "explain.bundle",
+    "format_count": "explain.bundle",
+    "format_metric": "explain.bundle",
     "format_number": "explain.bundle",
-    "format_outcome": "explain.bundle",
+    "format_p_value": "explain.bundle",
     "format_percent": "explain.bundle",
     "format_percentile": "explain.bundle",
+    "format_points": "explain.bundle",
+    "format_psi": "explain.bundle",
+    "format_rate": "explain.bundle",
+    "format_ratio": "explain.bundle",
     "format_score": "explain.bundle",
     "format_value": "explain.bundle",
+    "input_format": "explain.bundle",
     "is_missing": "explain.bundle",
     "load_bundle": "explain.bundle",
     "ordinal": "explain.bundle",
@@ -185,8 +213,10 @@ _NAMES = {
     "population_profile": "explain.bundle",
     "read_batch": "explain.bundle",
     "read_spec_file": "explain.bundle",
+    "resolve_format": "explain.bundle",
     "slugify": "explain.bundle",
     "spec_to_toml": "explain.bundle",
+    "stored_value": "explain.bundle",
     "text_values": "explain.bundle",
     "write_bundle": "explain.bundle",
     "Attribution": "explain.models",
@@ -231,6 +261,8 @@ _NAMES = {
     "DecisionQuery": "explain.decision",
     "DecisionResult": "explain.decision",
     "InputRange": "explain.decision",
+    "MAX_REASONS": "explain.decision",
+    "MIN_SHARE": "explain.decision",
     "PAGE_SIZE": "explain.decision",
     "Prediction": "explain.decision",
     "Reason": "explain.decision",
@@ -247,11 +279,13 @@ _NAMES = {
     "input_ranges": "explain.decision",
     "matching_decisions": "explain.decision",
     "query_decisions": "explain.decision",
-    "reason_order": "explain.decision",
+    "select_reasons": "explain.decision",
     "similar_cases": "explain.decision",
     "suggest_changes": "explain.decision",
     "top_reasons": "explain.decision",
+    "value_side": "explain.decision",
     "what_if": "explain.decision",
+    "wording": "explain.decision",
     "BinShares": "explain.evaluation",
     "CaseError": "explain.evaluation",
     "ColumnFairness": "explain.evaluation",

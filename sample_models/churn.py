@@ -68,6 +68,7 @@ SPEC: dict[str, Any] = {
     "name": "Subscriber churn",
     "id_column": ID,
     "outcome_column": OUTCOME,
+    "outcome_labels": {"1": "Left", "0": "Stayed"},
     "score_label": "estimated chance of leaving",
     "favorable": "below",
     "decision": {"threshold": THRESHOLD, "above": "At risk of leaving", "below": "Likely to stay"},
@@ -159,15 +160,11 @@ SPEC: dict[str, Any] = {
         "signup_weekday": {
             "label": "Sign-up weekday",
             "description": "Weekday the customer signed up",
-            "reason": "Sign-up weekday",
-            "reason_favorable": "Sign-up weekday",
         },
         "account_number_digit": {
             "label": "Last digit of account number",
             "decimals": 0,
             "description": "Assigned at random; carries no information",
-            "reason": "Account number",
-            "reason_favorable": "Account number",
         },
     },
     "columns": {

@@ -77,13 +77,14 @@ SPEC: dict[str, Any] = {
     "name": "Card fraud screening",
     "id_column": ID,
     "outcome_column": OUTCOME,
+    "outcome_labels": {"1": "Fraud", "0": "Genuine"},
     "score_label": "estimated fraud risk",
     "favorable": "below",
     "decision": {"threshold": THRESHOLD, "above": "Held for review", "below": "Approved"},
     "recourse": False,
     "recourse_off_reason": (
-        "Suggestions are turned off for this model: showing what would get a payment through "
-        "would teach fraudsters how to evade the checks."
+        "Suggestions are not offered for card payments: the checks protect cardholders, and a list of "
+        "what gets a payment through would help people misusing a card more than the cardholder."
     ),
     "features": {
         "amount": {
@@ -161,14 +162,10 @@ SPEC: dict[str, Any] = {
             "label": "Last digit of terminal number",
             "decimals": 0,
             "description": "Assigned at random; carries no information",
-            "reason": "Terminal number",
-            "reason_favorable": "Terminal number",
         },
         "weekday": {
             "label": "Weekday",
             "description": "Day of the week of the transaction",
-            "reason": "Day of the week",
-            "reason_favorable": "Day of the week",
         },
     },
     "columns": {

@@ -82,6 +82,7 @@ SPEC: dict[str, Any] = {
     "name": "Consumer loans",
     "id_column": ID,
     "outcome_column": OUTCOME,
+    "outcome_labels": {"1": "Defaulted", "0": "Repaid"},
     "score_label": "estimated default risk",
     "favorable": "below",
     "decision": {"threshold": THRESHOLD, "above": "Declined", "below": "Approved"},
@@ -181,8 +182,8 @@ SPEC: dict[str, Any] = {
         "home_ownership": {
             "label": "Home ownership",
             "description": "Whether the applicant rents, owns or has a mortgage",
-            "reason": "Housing situation",
-            "reason_favorable": "Housing situation",
+            "reason": "The housing situation adds to the risk",
+            "reason_favorable": "The housing situation lowers the risk",
         },
         "loan_purpose": {
             "label": "Loan purpose",
@@ -193,8 +194,6 @@ SPEC: dict[str, Any] = {
         "application_weekday": {
             "label": "Day of application",
             "description": "Weekday the application was submitted",
-            "reason": "Day the application was made",
-            "reason_favorable": "Day the application was made",
         },
         "months_at_address": {
             "label": "Time at current address",

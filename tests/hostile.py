@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from explain import write_bundle
-from explain.bundle._spec import parse_spec
+from explain.bundle._spec_parse import parse_spec
 
 IMG = "<img src=x onerror=alert(1)>"
 LINK = "[click](http://example.com)"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from explain import write_bundle
-from explain.bundle._spec import parse_spec
+from explain.bundle._spec_parse import parse_spec
 
 
 def _nullable(target: Path) -> Path:

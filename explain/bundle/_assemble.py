@@ -10,6 +10,7 @@ import pandas as pd
 
 from explain.bundle._bundle import TABLES, Bundle, TableName, slugify
 from explain.bundle._fingerprint import bundle_fingerprint
+from explain.bundle._formatting import resolve_formats
 from explain.bundle._spec import Spec
 from explain.bundle._tables import check_explainable, check_spec_against_model, match_input_names, normalize_table
 from explain.errors import ExplainError
@@ -43,6 +44,11 @@ def assemble(
     }
     if problems or tables["decisions"] is None:
         return None
+    population = tables["reference"] if tables["reference"] is not None else tables["decisions"]
+    categorical = {
+        f for f in model.feature_names if f in model.categories or not pd.api.types.is_numeric_dtype(population[f])
+    }
+    full_spec = resolve_formats(full_spec, population, categorical)
     check_explainable(source, full_spec, model, tables, problems)
     if problems:
         return None

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from explain.bundle._spec import Spec, parse_spec
+from explain.bundle._spec import Spec
+from explain.bundle._spec_parse import parse_spec
 from explain.errors import BundleError, ExplainError, InvalidParameterError, OutcomesMissingError
 from explain.models._base import ModelAdapter
 from explain.models._registry import adapt_estimator

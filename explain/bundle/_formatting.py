@@ -1,14 +1,49 @@
-"""Numbers in words people read: values in their units, percentages, percentiles."""
+"""Every number a person reads, written one way: the one formatting layer of the app.
+
+Inputs are written by their feature's kind, unit, scale and decimals (resolved per bundle
+from the spec and the reference data by :func:`resolve_formats`, so a value reads the same
+on every page); a missing value is "not provided". Other figures have one rule per kind:
+
+========================  =================================  ==================
+figure                    function                           example
+========================  =================================  ==================
+score or probability      :func:`format_percent`             ``34%``, ``4.2%``
+rate or share of cases    :func:`format_rate`                ``17.2%``
+score difference          :func:`format_points`              ``+4.6 pts``
+model metric              :func:`format_metric`              ``0.812``
+PSI                       :func:`format_psi`                 ``0.27``
+p-value                   :func:`format_p_value`             ``< 0.001``
+ratio of two rates        :func:`format_ratio`               ``0.74``
+count of cases            :func:`format_count`               ``12,345``
+========================  =================================  ==================
+
+``TABLE_FORMATS`` holds the matching printf formats for number columns of tables.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
-from explain.bundle._spec import FeatureSpec
+import numpy as np
+import pandas as pd
+
+from explain.bundle._spec import FeatureSpec, Kind, Spec
 
 NOT_PROVIDED = "not provided"
-_PREFIX_UNITS = ("$", "€", "£", "¥")
+CURRENCIES = ("$", "€", "£", "¥")
+_DURATIONS = ("second", "minute", "min", "hour", "h", "day", "week", "month", "year")
+#: printf formats for number columns of tables, by figure (the same digits as the functions).
+TABLE_FORMATS = {
+    "rate": "%.1f%%",  # values in percent (0–100)
+    "score": "%.1f%%",
+    "points": "%+.1f",
+    "metric": "%.3f",
+    "psi": "%.2f",
+    "ratio": "%.2f",
+    "count": "%d",
+}
 
 
 def is_missing(value: Any) -> bool:
@@ -22,31 +57,67 @@ def is_missing(value: Any) -> bool:
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
-    """A number with thousands separators and a sensible number of decimals."""
+    """A number with thousands separators; ``decimals`` by magnitude when not given."""
     if decimals is None:
-        magnitude = abs(value)
-        decimals = 0 if magnitude >= 100 or float(value).is_integer() else (1 if magnitude >= 10 else 2)
-    text = f"{value:,.{decimals}f}"
-    return "0" if text in ("-0", "-0.0", "-0.00") else text
+        decimals = _decimals_for(abs(float(value)), float(value).is_integer())
+    text = f"{float(value):,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def _decimals_for(magnitude: float, integer: bool) -> int:
+    if integer or magnitude >= 100:
+        return 0
+    return 1 if magnitude >= 10 else 2
+
+
+def _singular(unit: str, number: str) -> str:
+    if number == "1" and unit.isalpha() and unit.endswith("s") and len(unit) > 2:
+        return unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]  # 1 month, 1 inquiry
+    return unit
 
 
 def format_value(value: Any, feature: FeatureSpec) -> str:
-    """A value in its unit: ``$52,000``, ``34.5%``, ``12 months``, ``rent``, ``not provided``."""
+    """A value in its unit: ``$52,000``, ``34.5%``, ``12 months``, ``2.3× usual``, ``rent``, ``not provided``."""
     if is_missing(value):
         return NOT_PROVIDED
     if isinstance(value, str) or not _is_number(value):
         return str(value)
-    number = format_number(float(value), feature.decimals)
-    unit = feature.unit
+    number = float(value)
+    if feature.kind == "percent" and feature.scale == 1.0:
+        number *= 100
+    text = format_number(number, feature.decimals)
+    unit = feature.unit or ("%" if feature.kind == "percent" else "")
     if not unit:
-        return number
-    if unit in _PREFIX_UNITS:
-        return f"-{unit}{number[1:]}" if number.startswith("-") else f"{unit}{number}"
+        return text
+    if unit in CURRENCIES:
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
     if unit == "%":
-        return f"{number}%"
-    if number == "1" and unit.isalpha() and unit.endswith("s") and len(unit) > 2:
-        unit = unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]  # 1 month, 1 inquiry
-    return f"{number} {unit}"
+        return f"{text}%"
+    if unit.startswith("×"):
+        return f"{text}{unit}"
+    return f"{text} {_singular(unit, text)}"
+
+
+def display_value(value: float, feature: FeatureSpec) -> float:
+    """A stored number as a person enters it (a percent stored as 0–1 becomes 0–100)."""
+    return float(value) * 100 if feature.kind == "percent" and feature.scale == 1.0 else float(value)
+
+
+def stored_value(value: float, feature: FeatureSpec) -> float:
+    """The inverse of :func:`display_value`."""
+    return float(value) / 100 if feature.kind == "percent" and feature.scale == 1.0 else float(value)
+
+
+def input_format(feature: FeatureSpec) -> str:
+    """The printf format of an input box or slider for this feature (its unit and decimals)."""
+    decimals = feature.decimals if feature.decimals is not None else 2
+    body = f"%.{decimals}f" if decimals else "%d"
+    unit = feature.unit or ("%" if feature.kind == "percent" else "")
+    if unit in CURRENCIES:
+        return f"{unit}{body}"
+    if unit == "%":
+        return f"{body}%%"
+    return f"{body} {unit}".rstrip() if unit and not unit.startswith("×") else f"{body}{unit}"
 
 
 def _is_number(value: Any) -> bool:
@@ -58,7 +129,7 @@ def _is_number(value: Any) -> bool:
 
 
 def format_percent(share: float) -> str:
-    """A probability as a percentage: ``34%``, ``4.2%``, ``0.35%``."""
+    """A score or probability as a percentage: ``34%``, ``4.2%``, ``0.35%``."""
     if is_missing(share):
         return "n/a"
     pct = 100 * float(share)
@@ -71,6 +142,45 @@ def format_percent(share: float) -> str:
     return f"{pct:.0f}%"
 
 
+def format_rate(share: float) -> str:
+    """A rate or share of cases, always one decimal: ``17.2%``."""
+    return "n/a" if is_missing(share) else f"{100 * float(share):.1f}%"
+
+
+def format_points(delta: float) -> str:
+    """A difference of scores in percentage points: ``+4.6 pts``, ``−2.0 pts``."""
+    pts = 100 * float(delta)
+    sign = "+" if pts >= 0 else "−"
+    return f"{sign}{abs(pts):.1f} pts" if abs(pts) >= 0.05 or pts == 0 else f"{sign}{abs(pts):.2f} pts"
+
+
+def format_metric(value: float) -> str:
+    """A model metric (AUC, average precision, log-loss, Brier score): three decimals."""
+    return "n/a" if is_missing(value) else f"{float(value):.3f}"
+
+
+def format_psi(value: float) -> str:
+    """A population stability index: two decimals."""
+    return "n/a" if is_missing(value) else f"{float(value):.2f}"
+
+
+def format_p_value(value: float) -> str:
+    """A p-value: ``< 0.001`` below that, else three decimals."""
+    if is_missing(value):
+        return "n/a"
+    return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+
+
+def format_ratio(value: float) -> str:
+    """A ratio of two rates: two decimals."""
+    return "n/a" if is_missing(value) else f"{float(value):.2f}"
+
+
+def format_count(value: float) -> str:
+    """A number of cases: ``12,345``."""
+    return f"{int(value):,}"
+
+
 def format_score(score: float, threshold: float) -> str:
     """A score as a percentage with enough digits never to look equal to a different threshold."""
     text = format_percent(score)
@@ -81,13 +191,6 @@ def format_score(score: float, threshold: float) -> str:
         if text != f"{100 * float(threshold):.{digits}f}%":
             break
     return text
-
-
-def format_outcome(value: object) -> str:
-    """A known outcome in words: ``happened`` (1), ``did not happen`` (0), ``not known yet``."""
-    if is_missing(value):
-        return "not known yet"
-    return "happened" if float(value) == 1 else "did not happen"  # type: ignore[arg-type]
 
 
 def ordinal(n: int) -> str:
@@ -109,3 +212,57 @@ def format_percentile(share: float, *, categorical: bool) -> str:
     pct = math.floor(100 * float(share) + 1e-9)
     pct = min(max(pct, 0), 100)
     return f"{ordinal(pct)} percentile"
+
+
+def _infer_kind(feature: FeatureSpec, values: np.ndarray) -> Kind | None:
+    unit = feature.unit.strip().lower()
+    if feature.unit == "%":
+        return "percent"
+    if feature.unit in CURRENCIES:
+        return "amount"
+    if unit.startswith(("×", "x ")):
+        return "ratio"
+    if unit.rstrip("s") in _DURATIONS:
+        return "duration"
+    if len(values) and np.all(np.mod(values, 1) == 0):
+        return "count"
+    return None
+
+
+def resolve_format(feature: FeatureSpec, column: pd.Series) -> FeatureSpec:
+    """The feature with kind, scale, decimals and step filled in from its reference values
+    wherever the spec left them out (integers stay integers)."""
+    values = pd.to_numeric(column, errors="coerce").dropna().to_numpy(dtype=float)
+    kind = feature.kind or _infer_kind(feature, values)
+    scale = feature.scale
+    if kind == "percent" and scale is None:
+        scale = 1.0 if len(values) and float(np.max(np.abs(values))) <= 1.0 else 100.0
+    shown = values * 100 if kind == "percent" and scale == 1.0 else values
+    integer = bool(len(shown)) and bool(np.all(np.mod(shown, 1) == 0))
+    magnitude = float(np.median(np.abs(shown))) if len(shown) else 0.0
+    decimals = feature.decimals
+    if decimals is None:
+        if kind == "count" or integer:
+            decimals = 0
+        elif kind == "amount":
+            decimals = 0 if magnitude >= 1_000 else 2  # whole units, or cents
+        else:
+            decimals = _decimals_for(magnitude, integer)
+    step = feature.step
+    if step is None:
+        step = 10.0**-decimals
+        if kind == "amount" and decimals == 0 and magnitude >= 1_000:
+            step = 10.0 ** (math.floor(math.log10(magnitude)) - 2)  # $100 steps for incomes near $50,000
+        step = float(step) / 100 if kind == "percent" and scale == 1.0 else float(step)
+    return replace(feature, kind=kind, scale=scale, decimals=decimals, step=step)
+
+
+def resolve_formats(spec: Spec, population: pd.DataFrame, categorical: set[str]) -> Spec:
+    """The spec with every numeric model input's format resolved from ``population``."""
+    features = {
+        name: feature
+        if name in categorical or name not in population.columns
+        else resolve_format(feature, population[name])
+        for name, feature in spec.features.items()
+    }
+    return replace(spec, features=features)

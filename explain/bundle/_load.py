@@ -11,7 +11,7 @@ import pandas as pd
 
 from explain.bundle._assemble import assemble
 from explain.bundle._bundle import TABLES, Bundle, TableName
-from explain.bundle._spec import check_spec
+from explain.bundle._spec_parse import check_spec
 from explain.errors import BundleError, ExplainError, SpecError
 from explain.models._load import load_model
 

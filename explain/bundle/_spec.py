@@ -9,40 +9,54 @@ file without reading code.
 
 from __future__ import annotations
 
-import difflib
 import json
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import PurePath
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from explain._params import threshold_problem
-from explain.errors import SpecError
+from pandas import NA as _NA
 
 Side = Literal["above", "below"]
 Change = Literal["increase_only", "decrease_only", "any"]
 Effect = Literal["increases", "decreases"]
+Kind = Literal["amount", "count", "ratio", "percent", "duration"]
 
 SCHEMA_VERSION = 1
-_SIDES = ("above", "below")
-_CHANGES = ("increase_only", "decrease_only", "any")
-_EFFECTS = ("increases", "decreases")
+SIDES: tuple[Side, ...] = ("above", "below")
+CHANGES: tuple[Change, ...] = ("increase_only", "decrease_only", "any")
+EFFECTS: tuple[Effect, ...] = ("increases", "decreases")
+KINDS: tuple[Kind, ...] = ("amount", "count", "ratio", "percent", "duration")
+UNKNOWN_OUTCOME = "Not known yet"
 
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """What one model input means: label, unit, reasons and what a person can change."""
+    """What one model input means: label, unit and how to write it, reasons, what a person can change.
+
+    ``kind``, ``decimals``, ``scale`` (a percent stored as 0–1 has scale 1, as 0–100 scale
+    100) and ``step`` (what an input box steps by) are inferred from the reference data where
+    the spec leaves them out, so every page writes the same input the same way.
+    ``reason_low`` and ``reason_high`` describe a value below and above the reference median;
+    ``reason`` and ``reason_favorable`` (the adverse and the favourable statement) serve
+    instead where ``expected_effect`` says which side each describes. A sensitive input is
+    never given as a reason and never changed by a suggestion.
+    """
 
     name: str
     label: str
     unit: str = ""
     description: str = ""
     decimals: int | None = None
+    kind: Kind | None = None
+    scale: float | None = None
+    step: float | None = None
     actionable: bool = False
     change: Change = "any"
     expected_effect: Effect | None = None
     reason: str = ""
     reason_favorable: str = ""
+    reason_low: str = ""
+    reason_high: str = ""
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class Spec:
     recourse_off_reason: str = ""
     features: dict[str, FeatureSpec] = field(default_factory=dict)
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    outcome_labels: dict[str, str] = field(default_factory=dict)  # {"1": "Defaulted", "0": "Repaid"}
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -116,8 +131,27 @@ class Spec:
 
     @property
     def sensitive_columns(self) -> tuple[str, ...]:
-        """Names of the columns marked sensitive."""
+        """Names of the columns (not model inputs) marked sensitive."""
         return tuple(c.name for c in self.columns.values() if c.sensitive)
+
+    @property
+    def sensitive_features(self) -> tuple[str, ...]:
+        """Names of the model inputs marked sensitive."""
+        return tuple(f.name for f in self.features.values() if f.sensitive)
+
+    def outcome_label(self, value: object) -> str:
+        """A known outcome (1 or 0) in the spec's words; missing is "Not known yet".
+
+        Without ``outcome_labels`` the words name the outcome column:
+        ``Positive (defaulted = 1)`` and ``Negative (defaulted = 0)``.
+        """
+        if value is None or value != value or value is _NA:  # None, NaN, pd.NA
+            return UNKNOWN_OUTCOME
+        key = "1" if float(value) == 1 else "0"  # type: ignore[arg-type]
+        if key in self.outcome_labels:
+            return self.outcome_labels[key]
+        column = self.outcome_column or "outcome"
+        return f"Positive ({column} = 1)" if key == "1" else f"Negative ({column} = 0)"
 
     def with_features(self, names: list[str]) -> Spec:
         """A copy listing every model input, adding default entries for unlisted ones."""
@@ -137,246 +171,3 @@ class Spec:
     def default(cls, **overrides: Any) -> Spec:
         """The documented defaults for a bundle built without a spec."""
         return cls(**overrides)
-
-
-_TOP_KEYS: dict[str, type | tuple[type, ...]] = {
-    "schema_version": int,
-    "name": str,
-    "task": str,
-    "model": str,
-    "decisions": str,
-    "reference": str,
-    "current": str,
-    "id_column": str,
-    "outcome_column": str,
-    "score_label": str,
-    "favorable": str,
-    "decision": dict,
-    "recourse": bool,
-    "recourse_off_reason": str,
-    "features": dict,
-    "columns": dict,
-}
-_DECISION_KEYS: dict[str, type | tuple[type, ...]] = {
-    "threshold": (int, float),
-    "above": str,
-    "below": str,
-}
-_FEATURE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "label": str,
-    "unit": str,
-    "description": str,
-    "decimals": int,
-    "actionable": bool,
-    "change": str,
-    "expected_effect": str,
-    "reason": str,
-    "reason_favorable": str,
-}
-_COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {
-    "label": str,
-    "unit": str,
-    "description": str,
-    "sensitive": bool,
-}
-
-
-def _type_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _check_table(
-    table: Mapping[str, Any],
-    allowed: Mapping[str, type | tuple[type, ...]],
-    where: str,
-    source: str,
-    problems: list[SpecError],
-) -> dict[str, Any]:
-    """The entries of ``table`` with a known key and the right type; every other entry is a problem."""
-    good: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(key, list(allowed), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            problems.append(
-                SpecError(
-                    f"{source}: unknown key {key!r} in {where}{hint} Expected one of: {', '.join(sorted(allowed))}."
-                )
-            )
-            continue
-        kind = allowed[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # bool is an int in Python; never accept true/false where a number is meant
-        wrong_bool = isinstance(value, bool) and bool not in kinds
-        if wrong_bool or not isinstance(value, kinds):
-            problems.append(
-                SpecError(
-                    f"{source}: {_dotted(where, key)} must be {_type_name(kind)}, got {type(value).__name__} {value!r}."
-                )
-            )
-            continue
-        good[key] = value
-    return good
-
-
-def _dotted(where: str, key: str) -> str:
-    """The dotted path of a field: ``decision.threshold``, ``features.x.change``, ``recourse``."""
-    table = where.strip("[]")
-    return key if table == "the top level" else f"{table}.{key}"
-
-
-def _choice(
-    value: str, choices: tuple[str, ...], field_name: str, source: str, problems: list[SpecError], default: str
-) -> str:
-    if value not in choices:
-        problems.append(SpecError(f"{source}: {field_name} must be one of {', '.join(choices)}; got {value!r}."))
-        return default
-    return value
-
-
-def parse_spec(raw: Mapping[str, Any], *, source: str = "spec") -> Spec:
-    """Validate a spec mapping (the parsed ``bundle.toml``) and return a :class:`Spec`.
-
-    ``source`` names the file in error messages; the first problem is raised as a
-    :class:`SpecError` (:func:`check_spec` lists them all).
-
-    Examples
-    --------
-    >>> spec = parse_spec({"id_column": "id", "decision": {"threshold": 0.3}})
-    >>> spec.decision.verdict(0.3)
-    'Above threshold'
-    """
-    spec, problems = check_spec(raw, source=source)
-    if problems:
-        raise problems[0]
-    return spec
-
-
-def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, list[SpecError]]:
-    """Every problem of a spec mapping, and the spec read from what is valid (defaults elsewhere).
-
-    Reading on past a problem lets ``explain validate`` report a misspelt key and a wrong
-    ``id_column`` in one run.
-    """
-    problems: list[SpecError] = []
-    if not isinstance(raw, Mapping):
-        return Spec(), [SpecError(f"{source}: the spec must be a table of keys, got {type(raw).__name__}.")]
-    top = _check_table(raw, _TOP_KEYS, "the top level", source, problems)
-    version = top.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        problems.append(
-            SpecError(f"{source}: schema_version {version} is not supported; this library reads version 1.")
-        )
-    task = top.get("task", "binary")
-    if task != "binary":
-        problems.append(
-            SpecError(
-                f"{source}: task {task!r} is not supported yet; only 'binary' classification is explained for now."
-            )
-        )
-    favorable = _choice(top.get("favorable", "below"), _SIDES, "favorable", source, problems, "below")
-    rule = _parse_decision(top.get("decision", {}), source, problems)
-    features = _parse_features(top.get("features", {}), source, problems)
-    columns = _parse_columns(top.get("columns", {}), features, source, problems)
-    for field_name in ("model", "decisions", "reference", "current"):
-        value = top.get(field_name)
-        if isinstance(value, str) and (not value or PurePath(value).is_absolute() or ".." in PurePath(value).parts):
-            problems.append(
-                SpecError(
-                    f"{source}: {field_name} = {value!r} must name a file inside the bundle directory "
-                    "(a plain file name, no absolute path and no '..')."
-                )
-            )
-            top.pop(field_name)
-    spec = Spec(
-        name=top.get("name", "Model"),
-        task="binary",
-        model=top.get("model", "model.txt"),
-        decisions=top.get("decisions", "decisions.parquet"),
-        reference=top.get("reference"),
-        current=top.get("current"),
-        id_column=top.get("id_column", "id"),
-        outcome_column=top.get("outcome_column"),
-        score_label=top.get("score_label", "score"),
-        favorable=cast(Side, favorable),
-        decision=rule,
-        recourse=top.get("recourse", False),
-        recourse_off_reason=top.get("recourse_off_reason", ""),
-        features=features,
-        columns=columns,
-        schema_version=SCHEMA_VERSION,
-    )
-    return spec, problems
-
-
-def _parse_decision(raw: Any, source: str, problems: list[SpecError]) -> DecisionRule:
-    table = _check_table(raw, _DECISION_KEYS, "[decision]", source, problems)
-    threshold = table.get("threshold", 0.5)
-    problem = threshold_problem(threshold)
-    if problem is not None:
-        problems.append(SpecError(f"{source}: decision.threshold {problem}"))
-        threshold = 0.5
-    return DecisionRule(
-        threshold=threshold,
-        above=table.get("above", "Above threshold"),
-        below=table.get("below", "Below threshold"),
-    )
-
-
-def _parse_features(raw: Any, source: str, problems: list[SpecError]) -> dict[str, FeatureSpec]:
-    features: dict[str, FeatureSpec] = {}
-    for name, entry in raw.items():
-        where = f"[features.{name}]"
-        if not isinstance(entry, Mapping):
-            problems.append(SpecError(f"{source}: {where} must be a table, got {type(entry).__name__}."))
-            continue
-        table = _check_table(entry, _FEATURE_KEYS, where, source, problems)
-        change = _choice(table.get("change", "any"), _CHANGES, _dotted(where, "change"), source, problems, "any")
-        effect = table.get("expected_effect")
-        if effect is not None and effect not in _EFFECTS:
-            _choice(effect, _EFFECTS, _dotted(where, "expected_effect"), source, problems, "")
-            effect = None
-        decimals = table.get("decimals")
-        if decimals is not None and not 0 <= decimals <= 10:
-            problems.append(
-                SpecError(f"{source}: {_dotted(where, 'decimals')} must be between 0 and 10; got {decimals}.")
-            )
-            decimals = None
-        features[name] = FeatureSpec(
-            name=name,
-            label=table.get("label", name),
-            unit=table.get("unit", ""),
-            description=table.get("description", ""),
-            decimals=decimals,
-            actionable=table.get("actionable", False),
-            change=cast(Change, change),
-            expected_effect=cast("Effect | None", effect),
-            reason=table.get("reason", ""),
-            reason_favorable=table.get("reason_favorable", ""),
-        )
-    return features
-
-
-def _parse_columns(
-    raw: Any, features: Mapping[str, FeatureSpec], source: str, problems: list[SpecError]
-) -> dict[str, ColumnSpec]:
-    columns: dict[str, ColumnSpec] = {}
-    for name, entry in raw.items():
-        where = f"[columns.{name}]"
-        if not isinstance(entry, Mapping):
-            problems.append(SpecError(f"{source}: {where} must be a table, got {type(entry).__name__}."))
-            continue
-        table = _check_table(entry, _COLUMN_KEYS, where, source, problems)
-        if name in features:
-            problems.append(SpecError(f"{source}: {name!r} is listed both under [features] and [columns]; keep one."))
-            continue
-        columns[name] = ColumnSpec(
-            name=name,
-            label=table.get("label", name),
-            unit=table.get("unit", ""),
-            description=table.get("description", ""),
-            sensitive=table.get("sensitive", False),
-        )
-    return columns

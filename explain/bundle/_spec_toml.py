@@ -58,12 +58,14 @@ def spec_to_toml(spec: Spec) -> str:
     lines += [f"{k} = {value(v)}" for k, v in top.items() if v is not None]
     d = spec.decision
     lines.append(f"decision = {{ threshold = {d.threshold!r}, above = {value(d.above)}, below = {value(d.below)} }}")
+    if spec.outcome_labels:
+        pairs = ", ".join(f"{k} = {value(v)}" for k, v in sorted(spec.outcome_labels.items(), reverse=True))
+        lines.append(f"outcome_labels = {{ {pairs} }}")
     for f in spec.features.values():
         lines.append(f"\n[features.{key(f.name)}]")
         for k, v in asdict(f).items():
-            if k != "name" and v not in (None, "") and not (k == "change" and v == "any"):
-                if k == "actionable" and not v:
-                    continue
+            default = v in (None, "") or (k == "change" and v == "any") or (k in ("actionable", "sensitive") and not v)
+            if k != "name" and not default:
                 lines.append(f"{k} = {value(v)}")
     for c in spec.columns.values():
         lines.append(f"\n[columns.{key(c.name)}]")

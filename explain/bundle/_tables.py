@@ -78,7 +78,10 @@ def check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, pro
     for name in spec.columns:
         if name in inputs:
             problems.append(
-                SpecError(f"{source}: [columns.{name}] is a model input; list it under [features.{name}] instead.")
+                SpecError(
+                    f"{source}: [columns.{name}] is a model input; list it under [features.{name}] instead "
+                    "(with sensitive = true if it is sensitive)."
+                )
             )
     return spec.with_features(list(adapter.feature_names))
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from explain.bundle._spec import Spec, parse_spec
+from explain.bundle._spec import Spec
+from explain.bundle._spec_parse import parse_spec
 from explain.bundle._spec_toml import spec_to_toml
 from explain.errors import BundleError, BundleExistsError, SpecError
 from explain.models._registry import adapt_estimator

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
     from ._decision import Reason as Reason
     from ._decision import explain_decision as explain_decision
     from ._decision import explain_decisions as explain_decisions
-    from ._decision import reason_order as reason_order
     from ._decision import top_reasons as top_reasons
+    from ._reasons import MAX_REASONS as MAX_REASONS
+    from ._reasons import MIN_SHARE as MIN_SHARE
+    from ._reasons import select_reasons as select_reasons
+    from ._reasons import value_side as value_side
+    from ._reasons import wording as wording
     from ._recourse import Change as Change
     from ._recourse import RecourseResult as RecourseResult
     from ._recourse import Suggestion as Suggestion
@@ -47,8 +51,12 @@ _NAMES = {
     "Reason": "._decision",
     "explain_decision": "._decision",
     "explain_decisions": "._decision",
-    "reason_order": "._decision",
     "top_reasons": "._decision",
+    "MAX_REASONS": "._reasons",
+    "MIN_SHARE": "._reasons",
+    "select_reasons": "._reasons",
+    "value_side": "._reasons",
+    "wording": "._reasons",
     "InputRange": "._whatif",
     "WhatIfResult": "._whatif",
     "input_changed": "._whatif",

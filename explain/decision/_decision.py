@@ -28,10 +28,10 @@ from explain.bundle._formatting import (
 )
 from explain.bundle._profile import population_profile
 from explain.bundle._spec import Side
+from explain.decision._reasons import select_reasons, sensitive_notices, wording
 from explain.errors import OutcomesMissingError
 from explain.models._base import sigmoid
 
-MAX_REASONS = 4
 #: A score this close to the threshold (in probability) draws a warning.
 NEAR_THRESHOLD = 0.02
 
@@ -113,10 +113,14 @@ class Reason:
     percentile_text: str
     contribution: float
     contribution_raw: float
+    neutral: bool = False
 
     @property
     def text(self) -> str:
-        """``Debt obligations are high relative to income (Debt-to-income ratio 34.5%, 91st percentile)``."""
+        """``Debt obligations are high relative to income (Debt-to-income ratio: 34.5%, 91st percentile)``,
+        or the neutral wording as it is (it names the input and its value itself)."""
+        if self.neutral:
+            return self.statement
         return f"{self.statement} ({self.label}: {self.value_text}, {self.percentile_text})"
 
 
@@ -130,6 +134,7 @@ class DecisionResult:
     contributions: Contributions
     base: Base
     reasons: tuple[Reason, ...]
+    notices: tuple[str, ...]
     summary: str
     warnings: tuple[str, ...]
     stamp: AuditStamp
@@ -146,15 +151,6 @@ def _observed(bundle: Bundle) -> tuple[float | None, str]:
     except OutcomesMissingError as err:
         return None, str(err)
     return float(outcomes.mean()), f"observed rate in {len(outcomes):,} reference cases"
-
-
-def _statement(bundle: Bundle, feature: str, adverse: bool) -> str:
-    spec = bundle.spec.feature(feature)
-    text = spec.reason if adverse else spec.reason_favorable
-    if text:
-        return text
-    direction = "raised" if (bundle.spec.adverse == "above") == adverse else "lowered"
-    return f"{spec.label} {direction} the {bundle.spec.score_label}"
 
 
 def _prediction(bundle: Bundle, raw_total: float) -> Prediction:
@@ -203,28 +199,25 @@ def _base(bundle: Bundle, base_raw: float, output: str) -> Base:
     return Base(raw=base_raw, probability=base_prob, observed_rate=observed, observed_note=note)
 
 
-def reason_order(raw: np.ndarray, side: Side) -> list[int]:
-    """The inputs that pushed the score toward the verdict's side, strongest first: the one
-    rule for choosing reasons (a push toward "above" is a positive contribution)."""
-    sign = 1.0 if side == "above" else -1.0
-    order = np.argsort(-sign * raw, kind="stable")
-    return [int(j) for j in order if sign * raw[j] > 0]
-
-
-def _reasons(bundle: Bundle, contributions: Contributions, prediction: Prediction) -> tuple[Reason, ...]:
+def _reasons(bundle: Bundle, contributions: Contributions, prediction: Prediction, base: Base) -> tuple[Reason, ...]:
     c = contributions
-    return tuple(
-        Reason(
-            feature=c.features[j],
-            label=c.labels[j],
-            statement=_statement(bundle, c.features[j], prediction.adverse),
-            value_text=c.value_texts[j],
-            percentile_text=c.percentile_texts[j],
-            contribution=float(c.probability[j]),
-            contribution_raw=float(c.raw[j]),
+    distance = prediction.score - base.probability
+    reasons = []
+    for j in select_reasons(bundle, c.raw, c.probability, prediction.side, distance):
+        said = wording(bundle, c.features[j], c.values[j], c.percentiles[j], c.probability[j], prediction.adverse)
+        reasons.append(
+            Reason(
+                feature=c.features[j],
+                label=c.labels[j],
+                statement=said.statement,
+                value_text=c.value_texts[j],
+                percentile_text=c.percentile_texts[j],
+                contribution=float(c.probability[j]),
+                contribution_raw=float(c.raw[j]),
+                neutral=said.neutral,
+            )
         )
-        for j in reason_order(c.raw, prediction.side)[:MAX_REASONS]
-    )
+    return tuple(reasons)
 
 
 def _outcome(bundle: Bundle, row: pd.Series) -> float | None:
@@ -241,15 +234,20 @@ def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str)
     raw = shap.values[i].copy()
     probability = probability_view(raw, shap.base_values[i], raw_total, shap.output)
     contributions = _contributions(bundle, row, raw, probability)
-    reasons = _reasons(bundle, contributions, prediction)
+    base = _base(bundle, float(shap.base_values[i]), shap.output)
+    reasons = _reasons(bundle, contributions, prediction, base)
+    notices = sensitive_notices(
+        bundle, probability, [r.contribution for r in reasons], prediction.score - base.probability
+    )
     stamp = make_stamp(bundle, explainer=shap.explainer, additivity_residual=shap.additivity_residual)
     return DecisionResult(
         id=str(shap.ids[i]),
         table=table,
         prediction=prediction,
         contributions=contributions,
-        base=_base(bundle, float(shap.base_values[i]), shap.output),
+        base=base,
         reasons=reasons,
+        notices=notices,
         summary=_summary(prediction, reasons),
         warnings=_warnings(bundle, bundle.features, contributions.values, prediction),
         stamp=stamp,
@@ -326,15 +324,26 @@ def explain_decision(
 
 
 def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions") -> list[str]:
-    """The first reason statement of each decision (empty when none), without building whole
-    explanations: one SHAP call and a sign per row. Equals ``explain_decisions(...)[i].reasons[0]``."""
+    """The first reason of each decision in words (empty when none), without building whole
+    explanations: one SHAP call for all rows. Equals ``explain_decisions(...)[i].reasons[0].statement``."""
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
-    scores = bundle.model.to_score(shap.raw_output)
+    frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
+    rows = frame.loc[list(shap.ids)]
     out = []
-    for i, score in enumerate(scores):
-        side = bundle.spec.decision.side(float(score))
-        order = reason_order(shap.values[i], side)
-        out.append(_statement(bundle, bundle.features[order[0]], side == bundle.spec.adverse) if order else "")
+    for i in range(len(shap.ids)):
+        raw_total = float(shap.raw_output[i])
+        prediction = _prediction(bundle, raw_total)
+        points = probability_view(shap.values[i], shap.base_values[i], raw_total, shap.output)
+        base = _base(bundle, float(shap.base_values[i]), shap.output)
+        chosen = select_reasons(bundle, shap.values[i], points, prediction.side, prediction.score - base.probability)
+        if not chosen:
+            out.append("")
+            continue
+        j = chosen[0]
+        name = bundle.features[j]
+        value = rows.iloc[i][name]
+        percentile = bundle.profile.features[name].percentile(value)
+        out.append(wording(bundle, name, value, percentile, float(points[j]), prediction.adverse).statement)
     return out
 
 

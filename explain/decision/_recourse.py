@@ -162,11 +162,8 @@ def suggest_changes(
     """
     spec = bundle.spec
     stamp = make_stamp(bundle, explainer="search over reference quantiles, each suggestion re-scored by the model")
-    sensitive = set(spec.sensitive_columns)
+    sensitive = set(spec.sensitive_features)
     actionable = tuple(f for f in bundle.features if spec.feature(f).actionable and f not in sensitive)
-    if not spec.recourse:
-        reason = spec.recourse_off_reason or "Suggestions are turned off for this model."
-        return RecourseResult(decision_id, (), reason, False, actionable, stamp)
     frame = bundle.table(data)
     row_frame = frame.loc[[decision_id]]
     row = row_frame.iloc[0]
@@ -175,6 +172,9 @@ def suggest_changes(
         return RecourseResult(
             decision_id, (), "This decision is already favourable; nothing needs to change.", True, actionable, stamp
         )
+    if not spec.recourse:
+        reason = spec.recourse_off_reason or "Suggestions are turned off for this model."
+        return RecourseResult(decision_id, (), reason, False, actionable, stamp)
     if not actionable:
         return RecourseResult(
             decision_id, (), "The model has no inputs marked as something a person can change.", True, actionable,

@@ -47,7 +47,7 @@ class SimilarResult:
 def gower_distances(bundle: Bundle, row: pd.Series, table: pd.DataFrame) -> np.ndarray:
     """Gower distance from ``row`` to every row of ``table`` over the model inputs."""
     profile = population_profile(bundle)
-    sensitive = set(bundle.spec.sensitive_columns)
+    sensitive = set(bundle.spec.sensitive_features)
     features = [f for f in bundle.features if f not in sensitive]
     total = np.zeros(len(table))
     for name in features:

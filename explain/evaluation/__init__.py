@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ._fairness import FOUR_FIFTHS as FOUR_FIFTHS
     from ._fairness import ColumnFairness as ColumnFairness
     from ._fairness import FairnessResult as FairnessResult
-    from ._fairness import ProxyResult as ProxyResult
     from ._fairness import group_fairness as group_fairness
     from ._model_card import ModelCard as ModelCard
     from ._model_card import model_card as model_card
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from ._performance import calibration_bins as calibration_bins
     from ._performance import metrics_at as metrics_at
     from ._performance import model_performance as model_performance
+    from ._proxies import ProxyResult as ProxyResult
 
 _NAMES = {
     "PerformanceResult": "._performance",
@@ -53,8 +53,8 @@ _NAMES = {
     "ColumnFairness": "._fairness",
     "FOUR_FIFTHS": "._fairness",
     "FairnessResult": "._fairness",
-    "ProxyResult": "._fairness",
     "group_fairness": "._fairness",
+    "ProxyResult": "._proxies",
     "BinShares": "._drift",
     "DriftResult": "._drift",
     "MAJOR": "._drift",

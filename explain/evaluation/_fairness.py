@@ -30,52 +30,24 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle
-from explain.bundle._tables import text_values
 from explain.errors import BundleError, ExplainError
-from explain.evaluation._common import is_categorical, make_binning, scored_reference, threshold_or_spec
+from explain.evaluation._common import scored_reference, threshold_or_spec
+from explain.evaluation._groups import group_values
+from explain.evaluation._proxies import ProxyResult, find_proxies
 
 FOUR_FIFTHS = 0.8
-NOT_RECORDED = "not recorded"
-_RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "precision")
-
-
-@dataclass(frozen=True, eq=False)
-class ProxyResult:
-    """How well each model input predicts the groups of one sensitive column (out-of-fold ROC AUC)."""
-
-    features: tuple[str, ...]
-    labels: tuple[str, ...]
-    auc: np.ndarray
-    shap_share: np.ndarray
-    strong: np.ndarray
-    proxy_auc: float
-    n_rows: int
-    n_folds: int
-
-    @property
-    def strong_shap_share(self) -> float:
-        """Share of the model's mean |SHAP| that flows through the strong proxies."""
-        return float(self.shap_share[self.strong].sum())
-
-    def to_frame(self) -> pd.DataFrame:
-        """A new table, strongest proxy first."""
-        frame = pd.DataFrame(
-            {
-                "feature": self.features,
-                "label": self.labels,
-                "auc": self.auc.copy(),
-                "shap_share": self.shap_share.copy(),
-                "strong": self.strong.copy(),
-            }
-        )
-        return frame.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)
+_RATES = ("selection_rate", "true_positive_rate", "false_positive_rate", "false_negative_rate", "precision")
+#: An error rate this many times the best group's, or this many points worse, is a gap (both groups large enough).
+ERROR_GAP_RATIO = 1.25
+ERROR_GAP_POINTS = 0.10
+#: A group's error rate is judged only on at least this many cases with the outcome it is measured on.
+MIN_OUTCOME_CASES = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +66,7 @@ class ColumnFairness:
     selection_rate: np.ndarray
     true_positive_rate: np.ndarray
     false_positive_rate: np.ndarray
+    false_negative_rate: np.ndarray
     precision: np.ndarray
     mean_score: np.ndarray
     observed_rate: np.ndarray
@@ -102,7 +75,17 @@ class ColumnFairness:
     selection_ratio: np.ndarray
     selection_difference: np.ndarray
     four_fifths_flag: np.ndarray
+    false_positive_flag: np.ndarray
+    false_negative_flag: np.ndarray
+    model_input: bool
     proxies: ProxyResult | None
+
+    @property
+    def error_gap_groups(self) -> tuple[str, ...]:
+        """Groups whose false positive or false negative rate is far worse than the best group's
+        (equalised odds; see :func:`error_gaps`)."""
+        flags = self.false_positive_flag | self.false_negative_flag
+        return tuple(g for g, f in zip(self.groups, flags, strict=True) if f)
 
     @property
     def flagged_groups(self) -> tuple[str, ...]:
@@ -140,6 +123,9 @@ class ColumnFairness:
                 "four_fifths_flag": self.four_fifths_flag.copy(),
                 "true_positive_rate": self.true_positive_rate.copy(),
                 "false_positive_rate": self.false_positive_rate.copy(),
+                "false_negative_rate": self.false_negative_rate.copy(),
+                "false_positive_flag": self.false_positive_flag.copy(),
+                "false_negative_flag": self.false_negative_flag.copy(),
                 "precision": self.precision.copy(),
                 "mean_score": self.mean_score.copy(),
                 "observed_rate": self.observed_rate.copy(),
@@ -169,6 +155,8 @@ class FairnessResult:
     min_group_size: int
     max_rows: int
     random_state: int
+    rate_words: dict[str, str]
+    sensitive_inputs: dict[str, float]  # sensitive model inputs → their share of mean |SHAP|
     stamp: AuditStamp
 
     def column(self, name: str) -> ColumnFairness:
@@ -194,23 +182,6 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else float("nan")
 
 
-def _proxy_auc(codes: np.ndarray, groups: np.ndarray, n_groups: int, n_folds: int, rng: np.random.Generator) -> float:
-    """Out-of-fold ROC AUC of predicting ``groups`` from the bin ``codes`` of one input."""
-    n_bins = int(codes.max()) + 1
-    folds = rng.permutation(len(codes)) % n_folds
-    proba = np.empty((len(codes), n_groups))
-    for k in range(n_folds):
-        train, test = folds != k, folds == k
-        counts = np.zeros((n_bins, n_groups))
-        np.add.at(counts, (codes[train], groups[train]), 1.0)
-        prior = (np.bincount(groups[train], minlength=n_groups) + 1.0) / (train.sum() + n_groups)
-        smoothed = (counts + prior) / (counts.sum(axis=1, keepdims=True) + 1.0)  # rows sum to 1
-        proba[test] = smoothed[codes[test]]
-    if n_groups == 2:
-        return float(roc_auc_score(groups, proba[:, 1]))
-    return float(roc_auc_score(groups, proba, multi_class="ovr", average="macro", labels=np.arange(n_groups)))
-
-
 def _column_fairness(
     bundle: Bundle,
     name: str,
@@ -220,15 +191,14 @@ def _column_fairness(
     threshold: float,
     min_group_size: int,
 ) -> ColumnFairness:
-    values = text_values(frame[name])
-    values = np.where(pd.isna(values), NOT_RECORDED, values).astype(object)
-    groups = tuple(sorted({str(v) for v in values}))
+    values, groups = group_values(bundle, name, frame)
     flagged = scores >= threshold
     selected = ~flagged if bundle.spec.favorable == "below" else flagged
     known = ~np.isnan(outcomes)
     positive = known & (outcomes == 1)
     negative = known & (outcomes == 0)
-    stats: dict[str, list[float]] = {k: [] for k in ("n", "n_known", *_RATES, "mean_score", "observed_rate")}
+    keys = ("n", "n_known", "n_positive", "n_negative", *_RATES, "mean_score", "observed_rate")
+    stats: dict[str, list[float]] = {k: [] for k in keys}
     for group in groups:
         member = values == group
         stats["n"].append(float(member.sum()))
@@ -236,6 +206,9 @@ def _column_fairness(
         stats["selection_rate"].append(_mean(selected[member]))
         stats["true_positive_rate"].append(_mean(flagged[member & positive]))
         stats["false_positive_rate"].append(_mean(flagged[member & negative]))
+        stats["false_negative_rate"].append(_mean(~flagged[member & positive]))
+        stats["n_positive"].append(float((member & positive).sum()))
+        stats["n_negative"].append(float((member & negative).sum()))
         stats["precision"].append(_mean(outcomes[member & known & flagged]))
         stats["mean_score"].append(_mean(scores[member & known]))
         stats["observed_rate"].append(_mean(outcomes[member & known]))
@@ -260,6 +233,7 @@ def _column_fairness(
         selection_rate=rates,
         true_positive_rate=arrays["true_positive_rate"],
         false_positive_rate=arrays["false_positive_rate"],
+        false_negative_rate=arrays["false_negative_rate"],
         precision=arrays["precision"],
         mean_score=arrays["mean_score"],
         observed_rate=arrays["observed_rate"],
@@ -268,52 +242,26 @@ def _column_fairness(
         selection_ratio=selection_ratio,
         selection_difference=rates - best_rate,
         four_fifths_flag=~small & (selection_ratio < FOUR_FIFTHS),
+        false_positive_flag=error_gaps(
+            arrays["false_positive_rate"], ~small & (arrays["n_negative"] >= MIN_OUTCOME_CASES)
+        ),
+        false_negative_flag=error_gaps(
+            arrays["false_negative_rate"], ~small & (arrays["n_positive"] >= MIN_OUTCOME_CASES)
+        ),
+        model_input=name in bundle.features,
         proxies=None,
     )
 
 
-def _proxies(
-    bundle: Bundle,
-    result: ColumnFairness,
-    frame: pd.DataFrame,
-    shap_share: np.ndarray,
-    *,
-    proxy_auc: float,
-    n_folds: int,
-    n_bins: int,
-    random_state: int,
-) -> ProxyResult | None:
-    values = text_values(frame[result.column])
-    values = np.where(pd.isna(values), NOT_RECORDED, values).astype(object)
-    large = [g for g, s in zip(result.groups, result.small, strict=True) if not s]
-    if len(large) < 2:
-        return None
-    keep = np.isin(values, large)
-    sub = frame.loc[keep]
-    groups = pd.Index(large).get_indexer(pd.Index(values[keep]))
-    rng = np.random.default_rng(random_state)
-    features = [f for f in bundle.features if f != result.column]
-    auc = np.empty(len(features))
-    for j, name in enumerate(features):
-        binning = make_binning(
-            name,
-            sub[name],
-            categorical=is_categorical(bundle, name, sub[name]),
-            n_bins=n_bins,
-            known=bundle.model.categories.get(name, ()),
-        )
-        auc[j] = _proxy_auc(binning.codes(sub[name]), groups, len(large), n_folds, rng)
-    share = np.asarray([shap_share[bundle.features.index(f)] for f in features])
-    return ProxyResult(
-        features=tuple(features),
-        labels=tuple(bundle.spec.label(f) for f in features),
-        auc=auc,
-        shap_share=share,
-        strong=auc >= proxy_auc,
-        proxy_auc=proxy_auc,
-        n_rows=int(keep.sum()),
-        n_folds=n_folds,
-    )
+def error_gaps(rates: np.ndarray, judged: np.ndarray) -> np.ndarray:
+    """Groups whose error rate is more than 1.25 times the best judged group's, or 10 points
+    worse; only groups large enough to judge (``judged``) are compared or flagged."""
+    usable = judged & ~np.isnan(rates)
+    if usable.sum() < 2:
+        return np.zeros(len(rates), dtype=bool)
+    best = float(rates[usable].min())
+    worse = (rates > ERROR_GAP_RATIO * best) | (rates - best > ERROR_GAP_POINTS)
+    return np.asarray(usable & worse & (rates > best))
 
 
 def group_fairness(
@@ -351,11 +299,13 @@ def group_fairness(
     check_int("shap_rows", shap_rows, 1)
     check_int("max_rows", max_rows, 10)
     check_number("proxy_auc", proxy_auc, 0.5, 1.0)
-    names = tuple(bundle.spec.sensitive_columns if columns is None else columns)
+    sensitive = (*bundle.spec.sensitive_columns, *bundle.spec.sensitive_features)
+    names = tuple(sensitive if columns is None else columns)
     if not names:
         raise BundleError(
             f"bundle {bundle.key!r} marks no column as sensitive; add `sensitive = true` under "
-            "[columns.<name>] in bundle.toml for the columns to check (for example an age band)."
+            "[columns.<name>] (or [features.<name>] for a model input) in bundle.toml for the columns to check "
+            "(for example an age band)."
         )
     reference = bundle.table("reference")
     absent = [c for c in names if c not in reference.columns]
@@ -367,7 +317,7 @@ def group_fairness(
     report(progress, 0.0, "Scoring the reference data")
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state, outcomes_required=False)
     shap_share = np.zeros(len(bundle.features))
-    if proxies:
+    if proxies or bundle.spec.sensitive_features:
         report(progress, 0.1, "Computing SHAP values on the reference data")
         magnitude = np.abs(shap_values(bundle, data="reference", max_rows=shap_rows, random_state=random_state).values)
         total = magnitude.mean(axis=0)
@@ -377,7 +327,7 @@ def group_fairness(
         report(progress, 0.5 + 0.5 * i / len(names), f"Comparing groups of {bundle.spec.label(name)}")
         item = _column_fairness(bundle, name, sample.frame, sample.scores, sample.outcomes, cut, min_group_size)
         if proxies:
-            found = _proxies(
+            found = find_proxies(
                 bundle,
                 item,
                 sample.frame,
@@ -400,8 +350,27 @@ def group_fairness(
         min_group_size=min_group_size,
         max_rows=max_rows,
         random_state=random_state,
+        rate_words=rate_words(bundle),
+        sensitive_inputs={f: float(shap_share[bundle.features.index(f)]) for f in bundle.spec.sensitive_features},
         stamp=make_stamp(bundle, random_state=random_state),
     )
 
 
-__all__ = ["FOUR_FIFTHS", "ColumnFairness", "FairnessResult", "ProxyResult", "group_fairness"]
+def rate_words(bundle: Bundle) -> dict[str, str]:
+    """Each rate in the spec's words, naming the side it measures: "Repaid cases declined"."""
+    spec = bundle.spec
+    above, below = spec.decision.above.lower(), spec.decision.below.lower()
+    positive, negative = spec.outcome_label(1), spec.outcome_label(0)
+    selected = below if spec.favorable == "below" else above
+    return {
+        "selection_rate": f"share {selected}",
+        "true_positive_rate": f"{positive} cases {above}",
+        "false_positive_rate": f"{negative} cases {above}",
+        "false_negative_rate": f"{positive} cases {below}",
+        "precision": f"{above} cases that were {positive}",
+        "mean_score": f"mean {spec.score_label}",
+        "observed_rate": f"share {positive}",
+    }
+
+
+__all__ = ["FOUR_FIFTHS", "ColumnFairness", "FairnessResult", "group_fairness"]

@@ -30,6 +30,7 @@ class ModelCard:
     metrics: dict[str, float]
     metrics_note: str
     dictionary: pd.DataFrame
+    sensitive_inputs: dict[str, float]  # sensitive model inputs → their share of mean |SHAP|
     fingerprint: str
     stamp: AuditStamp
 
@@ -59,6 +60,17 @@ def held_out_metrics(bundle: Bundle) -> tuple[dict[str, float], str]:
     return metrics, f"on {len(y):,} held-out reference rows with known outcomes"
 
 
+def _sensitive_shares(bundle: Bundle, max_rows: int = 500) -> dict[str, float]:
+    """Share of mean |SHAP| of each sensitive model input, on a seeded sample of the population."""
+    if not bundle.spec.sensitive_features:
+        return {}
+    from explain.attribution._shap import shap_values
+
+    magnitude = np.abs(shap_values(bundle, data=bundle.population_table, max_rows=max_rows).values).mean(axis=0)
+    total = float(magnitude.sum()) or 1.0
+    return {f: float(magnitude[bundle.features.index(f)] / total) for f in bundle.spec.sensitive_features}
+
+
 def model_card(bundle: Bundle) -> ModelCard:
     """The model card of a bundle.
 
@@ -71,7 +83,7 @@ def model_card(bundle: Bundle) -> ModelCard:
     rows = []
     for name in bundle.features:
         f = spec.feature(name)
-        kind = "category" if name in bundle.model.categories else "number"
+        kind = "category" if name in bundle.model.categories else (f.kind or "number")
         rows.append(
             {
                 "column": name,
@@ -82,7 +94,7 @@ def model_card(bundle: Bundle) -> ModelCard:
                 "description": f.description,
                 "actionable": f"yes ({f.change.replace('_', ' ')})" if f.actionable else "no",
                 "expected effect": f.expected_effect or "",
-                "sensitive": "no",
+                "sensitive": "yes" if f.sensitive else "no",
             }
         )
     for c in spec.columns.values():
@@ -100,6 +112,7 @@ def model_card(bundle: Bundle) -> ModelCard:
             }
         )
     metrics, note = held_out_metrics(bundle)
+    sensitive_inputs = _sensitive_shares(bundle)
     counts = {
         name: len(t)
         for name, t in (("decisions", bundle.decisions), ("reference", bundle.reference), ("current", bundle.current))
@@ -119,6 +132,7 @@ def model_card(bundle: Bundle) -> ModelCard:
         metrics=metrics,
         metrics_note=note,
         dictionary=pd.DataFrame(rows),
+        sensitive_inputs=sensitive_inputs,
         fingerprint=bundle.fingerprint,
         stamp=make_stamp(bundle),
     )

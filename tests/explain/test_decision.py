@@ -60,12 +60,20 @@ def test_golden_text_loan() -> None:
                 "label": "Debt-to-income ratio",
                 "unit": "%",
                 "decimals": 1,
+                "expected_effect": "increases",
                 "reason": "Debt obligations are high relative to income",
             },
-            "income": {"label": "Annual income", "unit": "$", "decimals": 0, "reason": "Income is low"},
+            "income": {
+                "label": "Annual income",
+                "unit": "$",
+                "decimals": 0,
+                "expected_effect": "decreases",
+                "reason": "Income is low",
+            },
         },
     }
-    model = LogisticRegression(C=1e-4).fit(x, y)
+    model = LogisticRegression(C=1e-4).fit(x.assign(income=x.income / 1_000), y)
+    model.coef_[0, 1] /= 1_000  # the same model on income in dollars, so both inputs matter
     bundle = Bundle.from_estimator(
         model, x.assign(id=list("abcdef")), id_column="id", reference=x.assign(id=list("ABCDEF")), spec=spec
     )

@@ -147,8 +147,12 @@ def test_recourse_never_touches_non_actionable_or_sensitive(churn: Bundle) -> No
 
 
 def test_recourse_off_and_favourable_and_infeasible(fraud: Bundle, loan: Bundle) -> None:
-    off = suggest_changes(fraud, str(fraud.decisions.index[0]))
+    fraud_scores = fraud.model.predict_score(fraud.decisions)
+    held = str(fraud.decisions.index[np.argmax(fraud_scores)])
+    off = suggest_changes(fraud, held)
     assert not off.available and off.statement == fraud.spec.recourse_off_reason
+    approved = suggest_changes(fraud, str(fraud.decisions.index[np.argmin(fraud_scores)]))
+    assert approved.statement == "This decision is already favourable; nothing needs to change."
     scores = loan.model.predict_score(loan.decisions)
     good = str(loan.decisions.index[np.argmin(scores)])
     assert suggest_changes(loan, good).statement == "This decision is already favourable; nothing needs to change."
