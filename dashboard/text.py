@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
-# The Markdown renderer turns "http://…", "www.…" and "a@b.c" in plain text into links even
-# when every bracket is escaped; an invisible word joiner (U+2060) breaks those patterns.
+# Characters that make Markdown anywhere in a line (emphasis, code, links, images, HTML,
+# strikethrough, LaTeX, entities); others (a hyphen, parentheses, a full stop) only matter at
+# the start of a line. Escaping no more than needed keeps labels clean for screen readers,
+# which read a widget's label as it is given, backslashes included.
+_INLINE = re.compile(r"([\\`*_\[\]<>~$&!])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|(?<=\d)[.)])|^(\s*\d+)([.)])")
+# The Markdown renderer turns "http://…", "www.…" and "a@b.c" in plain text into links, and
+# ":material/home:" or ":smile:" into icons, whatever is escaped; an invisible word joiner
+# (U+2060) breaks those patterns without changing what the reader sees.
 WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(?=\\:/)|(?<=www)(?=\\\.)|(?=@)")
+_BREAK = re.compile(r"(?i)(?<=[a-z0-9])(?=://)|(?<=www)(?=\.)|(?=@)|(?<=:)(?=[a-z_])")
 
 
 def md(text: object) -> str:
     """Escape text for any Streamlit element that renders Markdown, so it shows literally."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
-    # ":material/home:" and ":smile:" turn into icons even with the colons escaped; a word
-    # joiner after each colon breaks the shortcode without changing what the reader sees
-    escaped = escaped.replace("\\:", "\\:" + WORD_JOINER)
-    return escaped.replace("\n", " ")
+    escaped = _INLINE.sub(r"\\\1", str(text).replace("\n", " "))
+    escaped = _LINE_START.sub(
+        lambda m: (m.group(1) or "") + "\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4), escaped
+    )
+    return _BREAK.sub(WORD_JOINER, escaped)

@@ -80,10 +80,12 @@ if TYPE_CHECKING:
     from explain.bundle import read_batch as read_batch
     from explain.bundle import read_spec_file as read_spec_file
     from explain.bundle import resolve_format as resolve_format
+    from explain.bundle import slider_format as slider_format
     from explain.bundle import slugify as slugify
     from explain.bundle import spec_to_toml as spec_to_toml
     from explain.bundle import stored_value as stored_value
     from explain.bundle import text_values as text_values
+    from explain.bundle import unit_label as unit_label
     from explain.bundle import write_bundle as write_bundle
     from explain.decision import MAX_REASONS as MAX_REASONS
     from explain.decision import MIN_SHARE as MIN_SHARE
@@ -214,10 +216,12 @@ _NAMES = {
     "read_batch": "explain.bundle",
     "read_spec_file": "explain.bundle",
     "resolve_format": "explain.bundle",
+    "slider_format": "explain.bundle",
     "slugify": "explain.bundle",
     "spec_to_toml": "explain.bundle",
     "stored_value": "explain.bundle",
     "text_values": "explain.bundle",
+    "unit_label": "explain.bundle",
     "write_bundle": "explain.bundle",
     "Attribution": "explain.models",
     "LIGHTGBM_THREADS": "explain.models",

@@ -10,25 +10,33 @@ from dashboard import cache, state
 from dashboard.text import md
 from explain import (
     PAGE_SIZE,
+    TABLE_FORMATS,
     Bundle,
     ColumnFilter,
     DecisionQuery,
-    format_outcome,
+    display_value,
+    format_value,
     matching_decisions,
     query_decisions,
     safe_csv,
+    slider_format,
+    stored_value,
 )
 
-OUTCOME_WORDS = {
-    key: format_outcome(value).capitalize() for key, value in (("positive", 1), ("negative", 0), ("unknown", None))
-}
+MAX_DOWNLOAD_ROWS = 50_000
+SORT_WORDS = {"score": "Score", "id": "Id"}
+
+
+def _outcome_words(bundle: Bundle) -> dict[str, str]:
+    spec = bundle.spec
+    return {"positive": spec.outcome_label(1), "negative": spec.outcome_label(0), "unknown": spec.outcome_label(None)}
 
 
 def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFilter | None:
     spec = bundle.spec
     columns = list(bundle.features) + [c for c in spec.columns if c in frame.columns]
     choice = st.selectbox(
-        "Filter on a feature or column",
+        "Filter on an input or column",
         [None, *columns],
         format_func=lambda c: "— none —" if c is None else spec.label(c),
         key=f"{prefix}_column",
@@ -46,19 +54,22 @@ def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFi
     values = col.dropna().to_numpy(dtype=float)
     if len(values) == 0:
         return None
-    low, high = float(np.min(values)), float(np.max(values))
+    feature = spec.feature(choice)
+    low, high = display_value(float(np.min(values)), feature), display_value(float(np.max(values)), feature)
     if low == high:
-        return ColumnFilter(choice, low=low, high=high, include_missing=include_missing)
-    picked_range = st.slider("Range", low, high, (low, high), key=f"{prefix}_range_{choice}")
-    return ColumnFilter(choice, low=picked_range[0], high=picked_range[1], include_missing=include_missing)
+        return ColumnFilter(
+            choice, low=float(np.min(values)), high=float(np.max(values)), include_missing=include_missing
+        )
+    step = display_value(feature.step, feature) if feature.step else None
+    picked_range = st.slider(
+        "Range", low, high, (low, high), step=step, format=slider_format(feature), key=f"{prefix}_range_{choice}"
+    )
+    lo, hi = (stored_value(v, feature) for v in picked_range)
+    return ColumnFilter(choice, low=lo - 1e-12, high=hi + 1e-12, include_missing=include_missing)
 
 
-def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> None:
-    """Filters and a page of decisions; selecting a row opens it (switching to ``on_open``)."""
-    spec = bundle.spec
-    frame = bundle.decisions
-    prefix = f"browse_{key}"
-    # a row selected on the last run: open it before computing anything else
+def _open_selected(prefix: str, on_open: str | None) -> None:
+    """A row selected on the last run: open it before computing anything else."""
     shown_ids: list[str] = st.session_state.get(f"{prefix}_shown_ids", [])
     last_table = st.session_state.get(f"{prefix}_table_key")
     picked = st.session_state.get(last_table) if last_table else None
@@ -69,21 +80,27 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
         if on_open is not None:
             st.switch_page(on_open)
         st.rerun()
-    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
+
+
+def _query(bundle: Bundle, prefix: str) -> DecisionQuery:
+    spec = bundle.spec
+    frame = bundle.decisions
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 2])
         verdict_options = [spec.decision.above, spec.decision.below]
         verdicts = c1.multiselect("Verdict", verdict_options, default=verdict_options, key=f"{prefix}_verdict")
         score_range = c2.slider(
-            md(f"{spec.score_label.capitalize()} (%)"), 0.0, 100.0, (0.0, 100.0), step=0.5, key=f"{prefix}_score"
+            md(f"{spec.score_label.capitalize()} (%)"),
+            0.0,
+            100.0,
+            (0.0, 100.0),
+            step=0.5,
+            format="%.1f%%",
+            key=f"{prefix}_score",
         )
-        outcome_keys = list(OUTCOME_WORDS)
+        words = _outcome_words(bundle)
         outcomes = c3.multiselect(
-            "Outcome",
-            outcome_keys,
-            default=outcome_keys,
-            format_func=OUTCOME_WORDS.__getitem__,
-            key=f"{prefix}_outcome",
+            "Known outcome", list(words), default=list(words), format_func=words.__getitem__, key=f"{prefix}_outcome"
         )
         c4, c5, c6 = st.columns([2, 3, 2])
         search = c4.text_input("Search by id", key=f"{prefix}_search", max_chars=state.MAX_ID_LENGTH)
@@ -91,13 +108,10 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
             column_filter = _column_filter(bundle, frame, prefix)
         sort_options = ["score", "id", *bundle.features, *[c for c in spec.columns if c in frame.columns]]
         sort_by = c6.selectbox(
-            "Sort by",
-            sort_options,
-            format_func=lambda c: c if c in ("score", "id") else spec.label(c),
-            key=f"{prefix}_sort",
+            "Sort by", sort_options, format_func=lambda c: SORT_WORDS.get(c) or spec.label(c), key=f"{prefix}_sort"
         )
         descending = c6.toggle("Largest first", value=True, key=f"{prefix}_desc")
-    query = DecisionQuery(
+    return DecisionQuery(
         verdicts=tuple(verdicts),
         score_min=score_range[0] / 100,
         score_max=score_range[1] / 100,
@@ -106,8 +120,23 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
         columns=(column_filter,) if column_filter else (),
         sort_by=sort_by,
         descending=descending,
-        page=int(st.session_state.get(f"{prefix}_pageno", 1)) - 1,
     )
+
+
+def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> None:
+    """Filters and a page of decisions; selecting a row opens it (switching to ``on_open``).
+
+    A changed filter, search or sort starts again at page 1.
+    """
+    prefix = f"browse_{key}"
+    _open_selected(prefix, on_open)
+    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
+    filters = _query(bundle, prefix)
+    if st.session_state.get(f"{prefix}_last_filters") != filters:
+        st.session_state[f"{prefix}_last_filters"] = filters
+        st.session_state[f"{prefix}_pageno"] = 1
+    page_no = int(st.session_state.get(f"{prefix}_pageno", 1))
+    query = DecisionQuery(**{**filters.__dict__, "page": page_no - 1})
     page = query_decisions(bundle, query, scores=all_scores)
     first = page.page * PAGE_SIZE + 1 if page.total else 0
     last = min((page.page + 1) * PAGE_SIZE, page.total)
@@ -123,18 +152,13 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
         on_select="rerun",
         selection_mode="single-row",
         key=table_key,
-        column_config={
-            "Score": st.column_config.NumberColumn("Score", format="%.1f%%"),
-        },
+        column_config={"Score": st.column_config.NumberColumn("Score", format=TABLE_FORMATS["score"])},
         height=min(38 + 35 * max(len(shown), 1), 600),
     )
-    if st.session_state.get(f"{prefix}_pageno", 1) != page.page + 1:
+    if page_no != page.page + 1:
         st.session_state[f"{prefix}_pageno"] = page.page + 1
     st.number_input(f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=f"{prefix}_pageno")
     _download(key, bundle, query, all_scores, page.total)
-
-
-MAX_DOWNLOAD_ROWS = 50_000
 
 
 def _download(key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray, total: int) -> None:
@@ -148,7 +172,10 @@ def _download(key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray
         f"Prepare a CSV of the {shown:,} matching decisions", icon="⬇️", key=f"prep::{prepared}"
     ):
         frame = matching_decisions(bundle, query, scores=scores, max_rows=MAX_DOWNLOAD_ROWS)
-        frame.columns = [_label(bundle, str(c)) for c in frame.columns]
+        if "outcome" in frame.columns:
+            frame["outcome"] = [bundle.spec.outcome_label(v) for v in frame["outcome"]]
+        frame.columns = [SORT_WORDS.get(str(c)) or {"verdict": "Verdict", "outcome": "Known outcome"}.get(
+            str(c)) or bundle.spec.label(str(c)) for c in frame.columns]  # fmt: skip
         st.session_state[prepared] = safe_csv(frame)
     if prepared in st.session_state:
         st.download_button(
@@ -164,19 +191,15 @@ def _download(key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray
         )
 
 
-def _label(bundle: Bundle, column: str) -> str:
-    fixed = {"id": "Id", "score": "Score", "verdict": "Verdict", "outcome": "Outcome"}
-    return fixed.get(column) or bundle.spec.label(column)
-
-
 def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
-    """Human column names and values; the id first. Cell text is shown literally by st.dataframe."""
+    """Human column names, values in their units ("not provided" where missing); the id first.
+    Cell text is shown literally by st.dataframe."""
     spec = bundle.spec
     out = pd.DataFrame({"Id": rows.index.astype(str)})
     out["Score"] = 100 * rows["score"].to_numpy()
     out["Verdict"] = rows["verdict"].to_numpy()
     if "outcome" in rows.columns:
-        out["Outcome"] = [format_outcome(v).capitalize() for v in rows["outcome"]]
+        out["Known outcome"] = [spec.outcome_label(v) for v in rows["outcome"]]
     if "top_reason" in rows.columns:
         out["Top reason"] = rows["top_reason"].to_numpy()
     for column in [*bundle.features, *spec.columns]:
@@ -184,5 +207,6 @@ def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
             label = spec.label(column)
             while label in out.columns:
                 label += " "
-            out[label] = rows[column].astype("object").to_numpy()
+            feature = spec.feature(column)
+            out[label] = [format_value(v, feature) for v in rows[column]]
     return out

@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import cache, state
-from explain import Bundle, DecisionResult, ExplainError, format_outcome
+from dashboard.text import md
+from explain import TABLE_FORMATS, Bundle, DecisionResult, ExplainError, format_value, input_changed
+
+SHOWN_INPUTS = 4
 
 
 def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
-    """A table of the five nearest reference rows; selecting one opens it (table=reference)."""
+    """The five nearest reference rows beside this case, on the inputs that matter most for this
+    decision (values that differ from this case are marked ≠); selecting one opens it."""
     try:
         similar = cache.similar(key, bundle.fingerprint, result.id, table)
     except ExplainError as err:
-        st.info(str(err))
+        st.info(md(str(err)))
         return
+    c = result.contributions
+    sensitive = set(bundle.spec.sensitive_features)
+    order = [j for j in np.argsort(-np.abs(c.probability), kind="stable") if c.features[j] not in sensitive]
+    inputs = [c.features[j] for j in order[:SHOWN_INPUTS]]
+    rows = bundle.table("reference").loc[list(similar.ids)]
     frame = similar.to_frame()
     view = pd.DataFrame(
         {
-            "Id": frame["id"],
-            "Similarity": 100 * (1 - frame["distance"]),
-            "Score": 100 * frame["score"],
-            "Verdict": frame["verdict"],
-            "Outcome": [format_outcome(v) for v in frame["outcome"]],
+            "Id": ["This case", *frame["id"]],
+            "Similarity": [100.0, *(100 * (1 - frame["distance"]))],
+            "Score": [100 * result.prediction.score, *(100 * frame["score"])],
+            "Verdict": [result.prediction.verdict, *frame["verdict"]],
+            "Known outcome": [
+                bundle.spec.outcome_label(result.outcome),
+                *map(bundle.spec.outcome_label, frame["outcome"]),
+            ],
         }
     )
+    for name in inputs:
+        feature = bundle.spec.feature(name)
+        mine = c.values[c.features.index(name)]
+        cells = [format_value(mine, feature)]
+        for value in rows[name]:
+            text = format_value(value, feature)
+            cells.append(f"≠ {text}" if input_changed(mine, value) else text)
+        view[feature.label] = cells
     event = st.dataframe(
         view,
         hide_index=True,
@@ -33,15 +54,16 @@ def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) 
         selection_mode="single-row",
         key=f"similar::{key}::{table}::{result.id}",
         column_config={
-            "Similarity": st.column_config.NumberColumn(format="%.1f%%"),
-            "Score": st.column_config.NumberColumn(format="%.1f%%"),
+            "Similarity": st.column_config.NumberColumn(format=TABLE_FORMATS["rate"]),
+            "Score": st.column_config.NumberColumn(format=TABLE_FORMATS["score"]),
         },
     )
     st.caption(
-        "Past cases from the reference data closest on every model input (Gower distance: numbers by their "
-        "share of the observed range, categories equal or not, missing values matched). Select one to open it."
+        "Past cases from the reference data closest on every model input (Gower distance: numbers by their share "
+        "of the observed range, categories equal or not, missing values matched). The columns on the right are the "
+        "inputs that moved this decision most; ≠ marks a value that differs from this case. Select a case to open it."
     )
-    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
-    if rows:
-        state.open_decision(str(frame["id"].iloc[rows[0]]), "reference")
+    picked = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    if picked and picked[0] > 0:
+        state.open_decision(str(frame["id"].iloc[picked[0] - 1]), "reference")
         st.rerun()

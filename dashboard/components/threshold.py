@@ -17,10 +17,11 @@ def threshold_slider(key: str, bundle: Bundle) -> float:
         st.session_state[widget] = round(100 * start, 1)  # a fresh link or an edited URL wins
     value = (
         st.slider(
-            "Threshold to study (%)",
+            "Threshold to study",
             0.5,
             99.5,
             step=0.5,
+            format="%.1f%%",
             key=widget,
             help=f"The model's own threshold is {100 * default:g}%. Moving this studies other cut-offs; it does not "
             "change any verdict shown on the Decisions pages.",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.text import md
-from explain import DecisionResult, format_outcome
+from explain import DecisionResult, Spec
 
 
-def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
+def verdict_card(result: DecisionResult, *, bundle_name: str, spec: Spec) -> None:
     """A bordered card with the headline; the side is in words and an icon, not colour alone."""
     p = result.prediction
     icon = "⛔" if p.adverse else "✅"
@@ -21,6 +21,8 @@ def verdict_card(result: DecisionResult, *, bundle_name: str) -> None:
         )
         st.subheader(f"{icon} {md(p.headline)}", anchor=False)
         if result.outcome is not None:
-            st.caption(md(f"Known outcome: {format_outcome(result.outcome)}"))
+            st.caption(md(f"Known outcome: {spec.outcome_label(result.outcome)}"))
     for warning in result.warnings:
         st.warning(md(warning), icon="⚠️")
+    for notice in result.notices:
+        st.info(md(notice), icon="ℹ️")

@@ -9,17 +9,25 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache
+from dashboard.components.tables import whole_table
 from dashboard.text import md
 from explain import (
     NOT_PROVIDED,
     Bundle,
     DecisionResult,
     ExplainError,
+    FeatureSpec,
     InputRange,
     WhatIfResult,
+    display_value,
     format_percent,
+    format_points,
+    format_value,
     input_changed,
+    input_format,
     is_missing,
+    stored_value,
+    unit_label,
     what_if,
 )
 
@@ -29,8 +37,26 @@ def whatif_key(key: str, decision_id: str, table: str) -> str:
     return f"whatif::{key}::{table}::{decision_id}"
 
 
-def _widget(r: InputRange, current: Any, beyond: bool, form_key: str, unit: str) -> Any:
-    label = md(r.label + (f" ({unit})" if unit else ""))
+def _number_params(r: InputRange, current: Any, beyond: bool, feature: FeatureSpec) -> dict[str, Any]:
+    """Bounds, start and step of an input box, all whole numbers for an input written without decimals."""
+    low, high = display_value(r.usual_low, feature), display_value(r.usual_high, feature)
+    start = None if is_missing(current) else display_value(current, feature)
+    if start is not None:
+        low, high = min(low, start), max(high, start)
+    step = display_value(feature.step or 0.01, feature)
+    if feature.decimals == 0:
+        return {
+            "min_value": None if beyond else int(np.floor(low)),
+            "max_value": None if beyond else int(np.ceil(high)),
+            "value": None if start is None else round(start),
+            "step": max(1, round(step)),
+        }
+    return {"min_value": None if beyond else low, "max_value": None if beyond else high, "value": start, "step": step}
+
+
+def _widget(r: InputRange, current: Any, beyond: bool, form_key: str, feature: FeatureSpec) -> Any:
+    """One input box in the feature's natural unit (a percent stored as 0–1 is entered as 0–100)."""
+    label = md(unit_label(feature))
     wkey = f"{form_key}::{r.feature}"
     if r.categorical:
         options = ([NOT_PROVIDED] if r.accepts_missing else []) + list(r.categories)
@@ -38,25 +64,18 @@ def _widget(r: InputRange, current: Any, beyond: bool, form_key: str, unit: str)
         index = options.index(value) if value in options else 0
         choice = st.selectbox(label, options, index=index, key=wkey)
         return np.nan if choice == NOT_PROVIDED else choice
-    low: float | None = r.usual_low
-    high: float | None = r.usual_high
-    if beyond:
-        low, high = None, None  # anything goes; the result flags values outside the usual range
-    elif not is_missing(current):
-        low, high = min(r.usual_low, float(current)), max(r.usual_high, float(current))
-    step = 1.0 if r.integer else max(round((r.usual_high - r.usual_low) / 100, 2), 0.01)
-    start = None if is_missing(current) else float(current)
-    number = st.number_input(  # type: ignore[call-overload]
+    number = st.number_input(
         label,
-        min_value=low,
-        max_value=high,
-        value=start,
-        step=step,
+        **_number_params(r, current, beyond, feature),
+        format=input_format(feature),
         key=wkey,
         placeholder=NOT_PROVIDED if r.accepts_missing else None,
-        help=md(f"Usual range in the reference data: {r.usual_low:,.4g} to {r.usual_high:,.4g}"),
+        help=md(
+            f"Usual range in the reference data: {format_value(r.usual_low, feature)} to "
+            f"{format_value(r.usual_high, feature)}"
+        ),
     )
-    return np.nan if number is None else number
+    return np.nan if number is None else stored_value(number, feature)
 
 
 def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
@@ -74,7 +93,7 @@ def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -
         columns = st.columns(3)
         for i, name in enumerate(bundle.features):
             with columns[i % 3]:
-                values[name] = _widget(ranges[name], row[name], beyond, form_key, bundle.spec.feature(name).unit)
+                values[name] = _widget(ranges[name], row[name], beyond, form_key, bundle.spec.feature(name))
         submitted = st.form_submit_button("Show the effect", type="primary")
     state_key = whatif_key(key, result.id, table)
     if submitted:
@@ -106,7 +125,7 @@ def show_whatif(outcome: WhatIfResult) -> None:
     c2.metric(
         "With your changes",
         format_percent(e.score),
-        delta=f"{100 * (e.score - o.score):+.1f} pts",
+        delta=format_points(e.score - o.score),
         delta_color="inverse" if _adverse_side(o) == "above" else "normal",
     )
     verdict = f"Verdict: {e.verdict}" + (" (changed)" if outcome.verdict_changed else " (unchanged)")
@@ -119,20 +138,23 @@ def show_whatif(outcome: WhatIfResult) -> None:
             )
         )
     frame = outcome.to_frame()
-    view = pd.DataFrame(
-        {
-            "Input": frame["label"],
-            "Original value": frame["original_value"],
-            "What-if value": frame["edited_value"],
-            "Original effect (pts)": 100 * frame["original_contribution"],
-            "What-if effect (pts)": 100 * frame["edited_contribution"],
-            "Change (pts)": 100 * frame["change"],
-        }
+    st.caption(
+        "Rows marked ✏️ are the inputs you changed. With a new score every input's effect is measured again, "
+        "because the model weighs each input together with the others, so inputs you did not touch can move "
+        "too: the last column shows by how much."
     )
-    changed = (frame["changed_input"] | (frame["change"].abs() > 1e-12)).to_numpy()
-    styled = view.style.apply(
-        lambda r: ["background-color: rgba(0,114,178,0.18); font-weight: bold" if changed[r.name] else "" for _ in r],
-        axis=1,
-    ).format({c: "{:+.2f}" for c in view.columns if "pts" in c})
-    st.dataframe(styled, hide_index=True)
-    st.caption("Highlighted rows: inputs you changed and effects that moved.")
+    whole_table(
+        pd.DataFrame(
+            {
+                "Input": [
+                    ("✏️ " if c else "") + str(lbl)
+                    for lbl, c in zip(frame["label"], frame["changed_input"], strict=True)
+                ],
+                "Original value": frame["original_value"],
+                "What-if value": frame["edited_value"],
+                "Original effect": [format_points(v) for v in frame["original_contribution"]],
+                "What-if effect": [format_points(v) for v in frame["edited_contribution"]],
+                "Change in effect": [format_points(v) for v in frame["change"]],
+            }
+        )
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
+from dashboard.components.tables import whole_table
 from dashboard.text import md
+from explain import format_count, format_ratio
 
 key, bundle = current_bundle()
 fp = bundle.fingerprint
@@ -24,12 +27,24 @@ else:
         st.success(
             "Every input with an expected effect moves the score the expected way (or shows no clear direction)."
         )
-    frame = direction.to_frame().drop(columns=["feature"])
-    frame.columns = ["Input", "Expected", "Observed", "Spearman ρ (value vs SHAP)", "Agrees"]
-    st.dataframe(frame, hide_index=True)
+    frame = direction.to_frame()
+    whole_table(
+        pd.DataFrame(
+            {
+                "Input": frame["label"],
+                "Expected": ["raises the score" if e == "increases" else "lowers the score" for e in frame["expected"]],
+                "Observed": [
+                    {"increases": "raises the score", "decreases": "lowers the score"}.get(o, o)
+                    for o in frame["observed"]
+                ],
+                "Spearman ρ (value against its SHAP value)": [format_ratio(v) for v in frame["spearman"]],
+                "Agrees": ["yes" if a else "no" for a in frame["agrees"]],
+            }
+        )
+    )
     st.caption(
         md(
-            f"Observed on {direction.n_rows:,} reference rows: the sign of the rank correlation between each input's value and its SHAP value."
+            f"Observed on {format_count(direction.n_rows)} reference rows: the sign of the rank correlation between each input's value and its SHAP value."
         )
     )
 
@@ -46,11 +61,13 @@ c1.metric(
     help="Largest |baseline + Σ contributions − model output| on the sample, recomputed against the model's own predict.",
 )
 c2.metric(
-    "Rank agreement (Spearman)", f"{quality.rank_agreement:.2f}", help="Between mean |SHAP| and permutation importance."
+    "Rank agreement (Spearman)",
+    format_ratio(quality.rank_agreement),
+    help="Between mean |SHAP| and permutation importance.",
 )
 c3.metric(
     "Top-five stability (Jaccard)",
-    f"{quality.top_five_stability:.2f}",
+    format_ratio(quality.top_five_stability),
     help=f"Mean over {quality.n_resamples} bootstrap resamples of rows.",
 )
 st.markdown(

@@ -12,12 +12,31 @@ from dashboard.components.page import current_bundle
 from dashboard.components.recourse import recourse_panel
 from dashboard.components.share import share_link
 from dashboard.components.similar import similar_panel
+from dashboard.components.tables import whole_table
 from dashboard.components.verdict import verdict_card
 from dashboard.components.whatif import whatif_panel
 from dashboard.state import TAB_CASEFILE, TAB_RECOURSE, TAB_SIMILAR, TAB_WHATIF
 from dashboard.text import md
-from explain import DecisionNotFoundError, ExplainError
+from explain import DecisionNotFoundError, DecisionResult, ExplainError, Spec, format_percent, format_points
 from explain.figures import DEFAULT_THEME, contribution_waterfall
+
+
+def baseline_caption(result: DecisionResult, spec: Spec) -> str:
+    """How to read the waterfall, and why the model baseline is not the observed rate."""
+    text = (
+        f"How to read it: the first bar is the model baseline, {format_percent(result.base.probability)}: the "
+        "score the model starts every case from before it looks at the inputs. Each bar after it is one input: "
+        "orange bars marked + push the score up, blue bars marked − pull it down; the last bar is this case's "
+        "score, and the dashed line is the limit."
+    )
+    if result.base.observed_rate is not None:
+        text += (
+            f" In the reference data, {format_percent(result.base.observed_rate)} of cases turned out "
+            f"“{spec.outcome_label(1)}”. The baseline differs from that rate because it is the model's average "
+            "output on its own internal scale over the data it was trained on, not a count of outcomes."
+        )
+    return text
+
 
 key, bundle = current_bundle()
 decision_id = st.session_state.get(state.S_DECISION)
@@ -40,7 +59,7 @@ except (DecisionNotFoundError, ExplainError) as err:
     decision_browser(key, bundle)
     st.stop()
 
-verdict_card(result, bundle_name=bundle.name)
+verdict_card(result, bundle_name=bundle.name, spec=bundle.spec)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown("#### Why")
@@ -55,35 +74,20 @@ spaces = ["Probability points"] + (["Log-odds (raw model output)"] if result.sta
 space = st.segmented_control("Scale", spaces, default=spaces[0], key="waterfall_space") or spaces[0]
 figure = contribution_waterfall(result, space="probability" if space == spaces[0] else "log-odds", theme=DEFAULT_THEME)
 st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
-baseline = f"{100 * result.base.probability:.1f}%"
-observed = (
-    ""
-    if result.base.observed_rate is None
-    else f" (the {result.base.observed_note} is {100 * result.base.observed_rate:.1f}%)"
-)
-st.caption(
-    md(
-        f"How to read it: the model starts every case at its baseline of {baseline}{observed}. Each bar is one "
-        "input: orange bars marked + push the score up, blue bars marked − pull it down. The last bar is this "
-        "case's score; the dashed line is the limit."
-    )
-)
+st.caption(md(baseline_caption(result, bundle.spec)))
 
 st.markdown("#### All inputs")
 frame = result.to_frame()
-table_view = pd.DataFrame(
-    {
-        "Input": frame["label"],
-        "Value": frame["value_text"],
-        "Where it sits": frame["percentile_text"],
-        "Effect (pts)": 100 * frame["contribution_probability"],
-        "Description": frame["description"],
-    }
-)
-st.dataframe(
-    table_view,
-    hide_index=True,
-    column_config={"Effect (pts)": st.column_config.NumberColumn(format="%+.2f")},
+whole_table(
+    pd.DataFrame(
+        {
+            "Input": frame["label"],
+            "Value": frame["value_text"],
+            "Where it sits": frame["percentile_text"],
+            "Effect": [format_points(v) for v in frame["contribution_probability"]],
+            "What it is": frame["description"],
+        }
+    )
 )
 # only the open tab runs (and is sent to the browser), which keeps opening a decision quick
 panels = {

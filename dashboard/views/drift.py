@@ -10,8 +10,19 @@ import streamlit as st
 from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
+from dashboard.components.tables import whole_table
 from dashboard.text import md
-from explain import MIN_BATCH_ROWS, ExplainError, read_batch
+from explain import (
+    MIN_BATCH_ROWS,
+    ExplainError,
+    format_p_value,
+    format_percent,
+    format_points,
+    format_psi,
+    format_rate,
+    format_value,
+    read_batch,
+)
 from explain.figures import DEFAULT_THEME as THEME
 from explain.figures import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
 
@@ -74,17 +85,17 @@ if moderate:
 if not major and not moderate:
     st.success("No input has shifted: every PSI is below 0.1.")
 c1, c2, c3 = st.columns(3)
-c1.metric("Score PSI", f"{result.score_psi:.3f}", help="Population stability index of the model's scores.")
+c1.metric("Score PSI", format_psi(result.score_psi), help="Population stability index of the model's scores.")
 c2.metric(
-    "Mean score",
-    f"{100 * result.score_mean_batch:.1f}%",
-    delta=f"{100 * (result.score_mean_batch - result.score_mean_reference):+.1f} pts",
+    md(f"Mean {bundle.spec.score_label}"),
+    format_percent(result.score_mean_batch),
+    delta=format_points(result.score_mean_batch - result.score_mean_reference),
     delta_color="off",
 )
 c3.metric(
-    "Flagged",
-    f"{100 * result.flagged_batch:.1f}%",
-    delta=f"{100 * (result.flagged_batch - result.flagged_reference):+.1f} pts",
+    md(f"Share “{bundle.spec.decision.above}”"),
+    format_rate(result.flagged_batch),
+    delta=format_points(result.flagged_batch - result.flagged_reference),
     delta_color="off",
 )
 st.plotly_chart(drift_psi_chart(result, theme=THEME), theme=None)
@@ -97,19 +108,27 @@ right.plotly_chart(drift_score_chart(result, theme=THEME), theme=None)
 if result.importance_reference is not None:
     st.plotly_chart(drift_importance_chart(result, theme=THEME), theme=None)
 frame = result.to_frame()
-st.dataframe(
+status_words = {"stable": "stable", "moderate": "moderate shift", "major": "major shift"}
+whole_table(
     pd.DataFrame(
         {
             "Input": frame["label"],
-            "PSI": frame["psi"],
-            "Status": frame["status"],
-            "Missing (reference)": 100 * frame["missing_reference"],
-            "Missing (batch)": 100 * frame["missing_batch"],
+            "PSI": [format_psi(v) for v in frame["psi"]],
+            "Status": [status_words[s] for s in frame["status"]],
+            "Mean (reference)": [
+                "" if c else format_value(v, bundle.spec.feature(f))
+                for f, c, v in zip(frame["feature"], frame["categorical"], frame["mean_reference"], strict=True)
+            ],
+            "Mean (batch)": [
+                "" if c else format_value(v, bundle.spec.feature(f))
+                for f, c, v in zip(frame["feature"], frame["categorical"], frame["mean_batch"], strict=True)
+            ],
+            "Not provided (reference)": [format_rate(v) for v in frame["missing_reference"]],
+            "Not provided (batch)": [format_rate(v) for v in frame["missing_batch"]],
             "Test": frame["test"],
-            "p-value": frame["p_value"],
+            "p-value": [format_p_value(v) for v in frame["p_value"]],
         }
-    ),
-    hide_index=True,
+    )
 )
 st.caption(
     "PSI uses ten reference-decile bins (categories as bins) plus one for missing values. Distribution tests are "

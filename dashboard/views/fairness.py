@@ -1,4 +1,4 @@
-"""Fairness: rates by group for each sensitive column, the four-fifths rule, and proxies."""
+"""Fairness: rates by group for each sensitive column, the four-fifths rule, error gaps and proxies."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ import streamlit as st
 from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
+from dashboard.components.tables import whole_table
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
-from explain import ExplainError
+from explain import (
+    ColumnFairness,
+    ExplainError,
+    FairnessResult,
+    format_count,
+    format_percent,
+    format_rate,
+    format_ratio,
+)
 from explain.figures import DEFAULT_THEME, fairness_proxy_chart, fairness_rates_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Fairness · {bundle.name}"))
-if not bundle.spec.sensitive_columns:
+if not (bundle.spec.sensitive_columns or bundle.spec.sensitive_features):
     st.info("The spec marks no column as sensitive, so there is nothing to compare across groups.")
     st.stop()
 threshold = threshold_slider(key, bundle)
@@ -26,51 +35,91 @@ try:
 except ExplainError as err:
     st.info(md(f"Fairness needs reference data with the sensitive columns and outcomes: {err}"))
     st.stop()
+words = result.rate_words
 st.caption(
     md(
-        f"On {result.n_rows:,} reference cases. Selected means the favourable verdict (“{result.selected_verdict}”). "
-        f"Groups under {result.min_group_size} cases are marked small and never flagged."
+        f"On {format_count(result.n_rows)} reference cases, at a limit of {format_percent(result.threshold)}. "
+        f"Selected means the favourable verdict (“{result.selected_verdict}”). Groups under {result.min_group_size} "
+        "cases are marked small and never flagged; error rates are judged on at least 10 cases with that outcome."
     )
 )
-for column in result.columns:
-    st.markdown(f"#### {md(column.label)}")
+
+
+def _flags(column: ColumnFairness, result: FairnessResult) -> None:
     for group in column.flagged_groups:
         i = column.groups.index(group)
         st.error(
             md(
-                f"Four-fifths rule: group “{group}” is selected at {100 * column.selection_rate[i]:.1f}%, "
-                f"{column.selection_ratio[i]:.2f} times the rate of “{column.reference_group}”, below 0.8."
+                f"Four-fifths rule: group “{group}” is selected at {format_rate(column.selection_rate[i])}, "
+                f"{format_ratio(column.selection_ratio[i])} times the rate of “{column.reference_group}”, below 0.8."
             ),
             icon="🚩",
         )
-    if not column.flagged_groups:
-        st.success(md(f"No group of {column.label} falls below four fifths of the best selection rate."))
-    st.plotly_chart(fairness_rates_chart(column, theme=DEFAULT_THEME), theme=None)
+    for name, flags in (
+        ("false_positive_rate", column.false_positive_flag),
+        ("false_negative_rate", column.false_negative_flag),
+    ):
+        rates = getattr(column, name)
+        for i in [k for k, f in enumerate(flags) if f]:
+            st.error(
+                md(
+                    f"Error gap: in group “{column.groups[i]}”, {format_rate(rates[i])} of "
+                    f"{result.rate_words[name]} — more than 1.25 times, or 10 points above, the best group's rate."
+                ),
+                icon="🚩",
+            )
+    if not column.flagged_groups and not column.error_gap_groups:
+        st.success(
+            md(
+                f"No group of {column.label} falls below four fifths of the best selection rate, and no group's "
+                "false positive or false negative rate stands out."
+            )
+        )
+
+
+def _table(column: ColumnFairness) -> None:
     frame = column.to_frame()
-    view = pd.DataFrame(
-        {
-            "Group": frame["group"],
-            "Cases": frame["rows"],
-            "Selection rate": 100 * frame["selection_rate"],
-            "Ratio to best": frame["selection_ratio"],
-            "Difference (pts)": 100 * frame["selection_difference"],
-            "Four-fifths flag": frame["four_fifths_flag"],
-            "True positive rate": 100 * frame["true_positive_rate"],
-            "False positive rate": 100 * frame["false_positive_rate"],
-            "Mean score": 100 * frame["mean_score"],
-            "Observed rate": 100 * frame["observed_rate"],
-            "Small group": frame["small"],
-        }
+    whole_table(
+        pd.DataFrame(
+            {
+                "Group": frame["group"] + ["  (small)" if s else "" for s in frame["small"]],
+                "Cases": [format_count(n) for n in frame["rows"]],
+                f"Selected ({words['selection_rate']})": [format_rate(v) for v in frame["selection_rate"]],
+                "Ratio to best": [format_ratio(v) for v in frame["selection_ratio"]],
+                f"{words['true_positive_rate']} (true positive rate)": [
+                    format_rate(v) for v in frame["true_positive_rate"]
+                ],
+                f"{words['false_positive_rate']} (false positive rate)": [
+                    format_rate(v) for v in frame["false_positive_rate"]
+                ],
+                f"{words['false_negative_rate']} (false negative rate)": [
+                    format_rate(v) for v in frame["false_negative_rate"]
+                ],
+                words["mean_score"].capitalize(): [format_rate(v) for v in frame["mean_score"]],
+                words["observed_rate"].capitalize(): [format_rate(v) for v in frame["observed_rate"]],
+            }
+        )
     )
-    percent = st.column_config.NumberColumn(format="%.1f%%")
-    st.dataframe(
-        view,
-        hide_index=True,
-        column_config={
-            c: percent
-            for c in ("Selection rate", "True positive rate", "False positive rate", "Mean score", "Observed rate")
-        },
-    )
+
+
+for column in result.columns:
+    st.markdown(f"#### {md(column.label)}")
+    if column.model_input:
+        share = result.sensitive_inputs.get(column.column)
+        st.info(
+            md(
+                f"The model uses {column.label} as an input"
+                + (
+                    f", and it carries {format_percent(share)} of the model's mean |SHAP|."
+                    if share is not None
+                    else "."
+                )
+                + " It is never given as a reason or changed by a suggestion."
+            )
+        )
+    _flags(column, result)
+    st.plotly_chart(fairness_rates_chart(column, theme=DEFAULT_THEME), theme=None)
+    _table(column)
     proxy_column = proxies.column(column.column)
     if proxy_column.proxies is not None:
         p = proxy_column.proxies
@@ -78,9 +127,9 @@ for column in result.columns:
         strong = [bundle.spec.label(f) for f, s in zip(p.features, p.strong, strict=True) if s]
         st.caption(
             md(
-                f"Proxies: how well each model input alone predicts {column.label} (out-of-fold ROC AUC, one-vs-rest "
-                f"macro for more than two groups). Strong proxies (AUC at least {p.proxy_auc:.2f}): "
+                f"Inputs that predict {column.label}: how well each model input alone tells the groups apart "
+                f"(out-of-fold ROC AUC; 0.5 means not at all). Strong proxies (AUC at least {format_ratio(p.proxy_auc)}): "
                 + (", ".join(strong) if strong else "none")
-                + f"; they carry {100 * p.strong_shap_share:.0f}% of the model's mean |SHAP|."
+                + f"; they carry {format_percent(p.strong_shap_share)} of the model's mean |SHAP|."
             )
         )

@@ -8,7 +8,7 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import maybe_computed, progress_bar
 from dashboard.text import md
-from explain import rank_differences
+from explain import format_metric, rank_differences
 from explain.figures import DEFAULT_THEME, importance_bars, shap_beeswarm
 
 key, bundle = current_bundle()
@@ -31,7 +31,7 @@ st.caption(
             ""
             if perm is None
             else f"; permutation importance on {perm.n_rows:,} reference rows, {perm.n_repeats} shuffles each, "
-            f"scored by {perm.scoring_name} (baseline {perm.baseline_score:.3f})"
+            f"scored by {perm.scoring_name} (baseline {format_metric(perm.baseline_score or 0.0)})"
         )
         + f". Bars show 95% bootstrap intervals ({shap_imp.n_bootstrap} resamples of rows)."
     )

@@ -7,28 +7,53 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.page import current_bundle
+from dashboard.components.tables import whole_table
 from dashboard.text import md
+from explain import format_count, format_metric, format_percent, format_rate
 
 key, bundle = current_bundle()
 card = cache.card(key, bundle.fingerprint)
+spec = bundle.spec
 st.title(md(f"Model · {card.name}"))
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Task", card.task)
-c2.metric("Inputs", card.n_inputs)
-c3.metric("Output space", card.output_space)
-c4.metric("Threshold", f"{100 * card.threshold:g}%")
-st.markdown(md(f"{card.model}. Above the threshold: “{card.verdicts[0]}”; below: “{card.verdicts[1]}”."))
+rows = ", ".join(f"{format_count(n)} {name}" for name, n in card.rows.items())
+st.markdown(
+    md(
+        f"A {card.task} model: {card.model}. Each case gets a score, the {card.score_label}; at or above "
+        f"{format_percent(card.threshold)} the verdict is “{card.verdicts[0]}”, below it “{card.verdicts[1]}”. "
+        f"Output space: {card.output_space}. Rows: {rows}."
+    )
+)
+for name, share in card.sensitive_inputs.items():
+    st.info(
+        md(
+            f"This model uses {spec.label(name)}, which is marked sensitive: it is never given as a reason or changed "
+            f"by a suggestion, and it carries {format_percent(share)} of the model's mean |SHAP|."
+        )
+    )
 st.markdown("#### Held-out performance")
 if card.metrics:
-    cols = st.columns(len(card.metrics))
-    for col, (name, value) in zip(cols, card.metrics.items(), strict=True):
-        percent = name in ("Observed rate", "Mean score", "Share above threshold")
-        col.metric(name, f"{100 * value:.1f}%" if percent else f"{value:.3f}")
+    words = {
+        "ROC AUC": ("ROC AUC", "how well scores rank cases that turned out one way above the others (0.5 is chance)"),
+        "Average precision": ("Average precision", "precision averaged over every threshold"),
+        "Log-loss": ("Log-loss", "error of the scores as probabilities (lower is better)"),
+        "Brier score": ("Brier score", "mean squared error of the scores (lower is better)"),
+        "Observed rate": (f"Share “{spec.outcome_label(1)}”", "how often the outcome occurred"),
+        "Mean score": (f"Mean {card.score_label}", "the average score the model gave"),
+        "Share above threshold": (f"Share “{card.verdicts[0]}”", "cases at or above the threshold"),
+    }
+    rates = ("Observed rate", "Mean score", "Share above threshold")
+    whole_table(
+        pd.DataFrame(
+            {
+                "Measure": [words[n][0] for n in card.metrics],
+                "Value": [format_rate(v) if n in rates else format_metric(v) for n, v in card.metrics.items()],
+                "What it says": [words[n][1] for n in card.metrics],
+            }
+        )
+    )
     st.caption(md(card.metrics_note))
 else:
     st.info(md(card.metrics_note))
 st.markdown("#### Data dictionary")
-st.dataframe(card.dictionary, hide_index=True)
-st.markdown("#### Rows")
-st.dataframe(pd.DataFrame({"table": list(card.rows), "rows": list(card.rows.values())}), hide_index=True)
+whole_table(card.dictionary.rename(columns=str.capitalize))
 st.caption(md(card.stamp.text()))

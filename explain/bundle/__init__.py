@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from ._formatting import is_missing as is_missing
     from ._formatting import ordinal as ordinal
     from ._formatting import resolve_format as resolve_format
+    from ._formatting import slider_format as slider_format
     from ._formatting import stored_value as stored_value
+    from ._formatting import unit_label as unit_label
     from ._load import SPEC_FILE as SPEC_FILE
     from ._load import check_bundle as check_bundle
     from ._load import load_bundle as load_bundle
@@ -101,7 +103,9 @@ _NAMES = {
     "is_missing": "._formatting",
     "ordinal": "._formatting",
     "resolve_format": "._formatting",
+    "slider_format": "._formatting",
     "stored_value": "._formatting",
+    "unit_label": "._formatting",
     "read_batch": "._upload",
 }
 __all__ = sorted(_NAMES)

@@ -109,15 +109,29 @@ def stored_value(value: float, feature: FeatureSpec) -> float:
 
 
 def input_format(feature: FeatureSpec) -> str:
-    """The printf format of an input box or slider for this feature (its unit and decimals)."""
+    """The printf format of an input box for this feature: digits only (the unit goes in its label)."""
     decimals = feature.decimals if feature.decimals is not None else 2
-    body = f"%.{decimals}f" if decimals else "%d"
+    return f"%.{decimals}f" if decimals else "%d"
+
+
+def slider_format(feature: FeatureSpec) -> str:
+    """The printf format of a slider for this feature: thousands separators, decimals and unit."""
+    decimals = feature.decimals if feature.decimals is not None else 2
+    body = f"%,.{decimals}f" if decimals else "%,d"
     unit = feature.unit or ("%" if feature.kind == "percent" else "")
     if unit in CURRENCIES:
         return f"{unit}{body}"
     if unit == "%":
         return f"{body}%%"
-    return f"{body} {unit}".rstrip() if unit and not unit.startswith("×") else f"{body}{unit}"
+    if unit.startswith("×"):
+        return f"{body}{unit}"
+    return f"{body} {unit}".rstrip()
+
+
+def unit_label(feature: FeatureSpec) -> str:
+    """The label of an input box: ``Loan term (months)``, ``Annual income ($)``."""
+    unit = feature.unit or ("%" if feature.kind == "percent" else "")
+    return f"{feature.label} ({unit})" if unit else feature.label
 
 
 def _is_number(value: Any) -> bool:
@@ -151,7 +165,8 @@ def format_points(delta: float) -> str:
     """A difference of scores in percentage points: ``+4.6 pts``, ``−2.0 pts``."""
     pts = 100 * float(delta)
     sign = "+" if pts >= 0 else "−"
-    return f"{sign}{abs(pts):.1f} pts" if abs(pts) >= 0.05 or pts == 0 else f"{sign}{abs(pts):.2f} pts"
+    digits = 1 if abs(pts) >= 0.05 or pts == 0 else 2
+    return f"{sign}{abs(pts):.{digits}f}\u00a0pts"  # a no-break space keeps the number with its unit
 
 
 def format_metric(value: float) -> str:
@@ -210,8 +225,9 @@ def format_percentile(share: float, *, categorical: bool) -> str:
     if categorical:
         return f"shared by {format_percent(share)} of reference cases"
     pct = math.floor(100 * float(share) + 1e-9)
-    pct = min(max(pct, 0), 100)
-    return f"{ordinal(pct)} percentile"
+    if pct < 1:
+        return "below the 1st percentile"
+    return f"{ordinal(min(pct, 100))} percentile"
 
 
 def _infer_kind(feature: FeatureSpec, values: np.ndarray) -> Kind | None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from explain._csv import safe_csv
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_percent, format_points
 from explain.decision._decision import DecisionResult
 from explain.decision._whatif import WhatIfResult
 from explain.figures._decision import waterfall_steps
@@ -63,11 +63,7 @@ def _svg_waterfall(result: DecisionResult, theme: FigureTheme) -> str:
         y = 10 + i * row_h
         colour = theme.total if measure in ("absolute", "total") else (theme.raises if value >= 0 else theme.lowers)
         left, right = sorted((x(start), x(end)))
-        if measure == "relative":
-            sign = "+" if value >= 0 else "−"
-            label = f"{sign}{abs(100 * value):.1f} pts"
-        else:
-            label = format_percent(end)
+        label = format_points(value) if measure == "relative" else format_percent(end)
         parts.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(name)}</text>')
         parts.append(
             f'<rect x="{left:.1f}" y="{y + 3}" width="{max(right - left, 1):.1f}" height="{row_h - 8}" fill="{colour}"/>'
@@ -132,11 +128,11 @@ def case_file_html(
             "Input": frame["label"],
             "Value": frame["value_text"],
             "Where it sits": frame["percentile_text"],
-            "Effect (pts)": [f"{100 * v:+.2f}" for v in frame["contribution_probability"]],
+            "Effect": [format_points(v) for v in frame["contribution_probability"]],
             "Effect (raw)": [f"{v:+.4f}" for v in frame["contribution_raw"]],
         }
     )
-    out += ["<h2>All inputs</h2>", _table(table, {"Effect (pts)", "Effect (raw)"})]
+    out += ["<h2>All inputs</h2>", _table(table, {"Effect", "Effect (raw)"})]
     if what_if is not None and what_if.changes:
         e = what_if.edited.prediction
         wf = what_if.to_frame()
@@ -147,14 +143,14 @@ def case_file_html(
                 "Input": wf["label"],
                 "Original value": wf["original_value"],
                 "What-if value": wf["edited_value"],
-                "Original effect (pts)": [f"{100 * v:+.2f}" for v in wf["original_contribution"]],
-                "What-if effect (pts)": [f"{100 * v:+.2f}" for v in wf["edited_contribution"]],
+                "Original effect": [format_points(v) for v in wf["original_contribution"]],
+                "What-if effect": [format_points(v) for v in wf["edited_contribution"]],
             }
         )
         out += [
             "<h2>What-if explored</h2>",
             f"<p>With the changes below: {escape(e.headline)} (was {escape(p.headline)}).</p>",
-            _table(view, {"Original effect (pts)", "What-if effect (pts)"}, changed),
+            _table(view, {"Original effect", "What-if effect"}, changed),
         ]
     a = result.stamp
     versions = ", ".join(f"{k} {v}" for k, v in a.versions)

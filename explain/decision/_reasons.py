@@ -75,7 +75,7 @@ def neutral_statement(bundle: Bundle, feature: str, value: Any, percentile: floa
     else:
         pct = int(np.floor(100 * percentile + 1e-9))
         where = "typical" if 25 <= pct < 75 else f"{ordinal(min(max(pct, 0), 100))} percentile"
-    moved = format_points(abs(points)).replace(" pts", " points").lstrip("+")
+    moved = format_points(abs(points)).replace("\u00a0pts", " points").lstrip("+")
     effect = f"added {moved}" if points >= 0 else f"took {moved} off"
     text = format_value(value, spec) if not is_missing(value) else "not provided"
     shown = f"{spec.label}: {text}" if where == "not provided" else f"{spec.label}: {text} ({where})"

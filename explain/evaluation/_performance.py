@@ -128,6 +128,7 @@ class PerformanceResult:
     score_label: str
     verdict_above: str
     verdict_below: str
+    outcome_names: tuple[str, str]  # the spec's words for outcome 0 and outcome 1
     ids: tuple[str, ...]
     scores: np.ndarray
     outcomes: np.ndarray
@@ -265,6 +266,7 @@ def model_performance(
         score_label=bundle.spec.score_label,
         verdict_above=bundle.spec.decision.above,
         verdict_below=bundle.spec.decision.below,
+        outcome_names=(bundle.spec.outcome_label(0), bundle.spec.outcome_label(1)),
         ids=tuple(sample.ids),
         scores=s,
         outcomes=y.astype(int),

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_percent, format_points
 from explain.decision._decision import DecisionResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
 from explain.models._base import logit
@@ -32,7 +32,7 @@ def waterfall_steps(
     steps = [float(start)] + [float(values[j]) for j in shown]
     measures = ["absolute"] + ["relative"] * len(shown)
     if len(rest):
-        names.append(f"{len(rest)} other features")
+        names.append(f"{len(rest)} other inputs")
         steps.append(float(values[rest].sum()))
         measures.append("relative")
     names.append("Score")
@@ -43,9 +43,7 @@ def waterfall_steps(
 
 def _signed(value: float, space: Space) -> str:
     if space == "probability":
-        pts = 100 * value
-        sign = "+" if pts >= 0 else "−"
-        return f"{sign}{abs(pts):.1f} pts" if abs(pts) >= 0.05 else f"{sign}{abs(pts):.2f} pts"
+        return format_points(value)
     sign = "+" if value >= 0 else "−"
     return f"{sign}{abs(value):.3f}"
 
@@ -59,7 +57,8 @@ def contribution_waterfall(
 ) -> go.Figure:
     """A horizontal waterfall from the model baseline to the score, threshold marked.
 
-    Each bar's sign is written on it ("+4.1 pts", "−2.0 pts"), not shown by colour alone.
+    Each bar's label ends with its value, signed ("+4.1 pts", "−2.0 pts"), not shown by colour
+    alone; the first bar is the model baseline and says its own value.
     """
     names, steps, measures = waterfall_steps(result, space=space, max_features=max_features)
     final = steps[0] + sum(steps[1:-1])
@@ -71,25 +70,23 @@ def contribution_waterfall(
             texts.append(format_percent(final) if space == "probability" else f"{final:.3f}")
         else:
             texts.append(_signed(value, space))
-    observed = result.base.observed_rate
     labels = [plotly_text(n) for n in names]
-    if observed is not None:
-        labels[0] = f"Model baseline (observed rate {format_percent(observed)})"
     labels[-1] = f"{plotly_text(result.prediction.score_label.capitalize())}: {plotly_text(result.prediction.verdict)}"
+    # each label names its own bar's value, so no number sits on the chart where the limit line could cross it
+    ticks = [f"{label}  <b>{text}</b>" for label, text in zip(labels, texts, strict=True)]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
             measure=measures,
-            y=labels,
+            y=ticks,
             x=steps,
             text=texts,
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",
             connector={"line": {"color": theme.grid}},
             increasing={"marker": {"color": theme.raises}},
             decreasing={"marker": {"color": theme.lowers}},
             totals={"marker": {"color": theme.total}},
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            hovertemplate="%{y}<extra></extra>",
         )
     )
     threshold = result.prediction.threshold
@@ -100,8 +97,12 @@ def contribution_waterfall(
         annotation={"text": f"limit {format_percent(threshold)}", "font": {"color": theme.threshold}},
         annotation_position="top",
     )
-    axis = "Score (probability)" if space == "probability" else "Model output (log-odds)"
-    fig.update_layout(showlegend=False, xaxis_title=axis)
+    axis = (
+        f"{result.prediction.score_label.capitalize()} (probability)"
+        if space == "probability"
+        else "Model output (log-odds)"
+    )
+    fig.update_layout(showlegend=False, xaxis_title=plotly_text(axis))
     fig.update_yaxes(autorange="reversed")
     if space == "probability":
         fig.update_xaxes(tickformat=".0%")

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explain.attribution._dependence import DependenceResult, PartialDependenceResult
+from explain.bundle._formatting import format_value
 from explain.bundle._spec import Spec
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -52,20 +53,27 @@ def dependence_scatter(result: DependenceResult, spec: Spec, *, theme: FigureThe
                 marker={
                     "size": 5,
                     "opacity": 0.75,
-                    "color": np.where(np.isnan(pct), 0.5, pct),
+                    "color": np.where(np.isnan(pct), 50, 100 * pct),
                     "cmin": 0,
-                    "cmax": 1,
+                    "cmax": 100,
                     "colorscale": [[0, theme.lowers], [0.5, "#BBBBBB"], [1, theme.raises]],
                     "showscale": True,
-                    "colorbar": {"title": {"text": f"{color_label}<br>percentile"}},
+                    "colorbar": {
+                        "title": {"text": f"{color_label} (percentile)", "side": "right"},
+                        "tickvals": [0, 50, 100],
+                        "ticktext": ["0 (low)", "50", "100 (high)"],
+                    },
                 },
-                text=[("not provided" if pd.isna(v) else f"{v:,.4g}") for v in colour],
+                text=[plotly_text(format_value(v, spec.feature(result.color_feature))) for v in colour],
                 hovertemplate=f"{label} %{{x}}<br>SHAP %{{y:.3f}}<br>{color_label} %{{text}}<extra></extra>",
             )
         )
     fig.add_hline(y=0, line={"color": theme.grid})
+    unit = plotly_text(spec.feature(result.feature).unit)
     fig.update_layout(
-        xaxis_title=label, yaxis_title=f"SHAP value of {label} ({result.output})", legend_title_text=color_label
+        xaxis_title=f"{label} ({unit})" if unit else label,
+        yaxis_title=f"Contribution to the score<br>(SHAP, {result.output})",
+        legend_title_text=color_label,
     )
     return theme.apply(fig, height=460)
 
@@ -114,6 +122,9 @@ def pdp_ice(
                 name="partial dependence",
             )
         )
-    axis = "change in score since the first grid value" if centered else "score (probability)"
-    fig.update_layout(xaxis_title=label, yaxis_title=axis)
+    score = plotly_text(spec.score_label)
+    axis = f"Change in {score} since the first value" if centered else f"{score.capitalize()} (average over cases)"
+    unit = plotly_text(spec.feature(result.feature).unit)
+    fig.update_layout(xaxis_title=f"{label} ({unit})" if unit else label, yaxis_title=axis)
+    fig.update_yaxes(tickformat=".0%" if not centered else "+.0%")
     return theme.apply(fig, height=440)

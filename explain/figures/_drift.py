@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_percent, format_psi
 from explain.evaluation._drift import DriftResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -26,23 +26,28 @@ def drift_psi_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) 
             y=[plotly_text(result.labels[i]) for i in order],
             orientation="h",
             marker={"color": [_status_colour(status[i], theme) for i in order]},
-            text=[f"{result.psi[i]:.3f} {status[i]}" for i in order],
+            text=[f"{format_psi(result.psi[i])} {status[i]}" for i in order],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: PSI %{x:.3f}<extra></extra>",
+            hovertemplate="%{y}: PSI %{text}<extra></extra>",
         )
     )
-    for x, word, side in ((0.1, "moderate", "top left"), (0.25, "major", "top right")):
-        fig.add_vline(
-            x=x,
-            line={"color": theme.neutral, "dash": "dash"},
-            annotation={"text": word},
-            annotation_position=side,
+    for x, word, side in ((0.1, "moderate from 0.1 ", "right"), (0.25, " major from 0.25", "left")):
+        # drawn above the bars and labelled above the plot, so neither hides behind a bar; the two labels
+        # grow away from each other, so they never overlap however wide the axis
+        fig.add_shape(
+            type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", layer="above",
+            line={"color": theme.neutral, "dash": "dash", "width": 1.5},
+        )  # fmt: skip
+        fig.add_annotation(
+            x=x, y=1.0, yref="paper", yanchor="bottom", xanchor=side, text=word, showarrow=False, font={"size": 11}
         )
+    batch = _BATCH_NAMES.get(result.batch, plotly_text(result.batch))
     fig.update_layout(
         showlegend=False,
-        title=f"Population stability, reference against {_BATCH_NAMES.get(result.batch, plotly_text(result.batch))} · scores PSI {result.score_psi:.3f}",
-        xaxis_title="Population stability index",
+        title=f"Population stability, reference against {batch} · scores PSI {format_psi(result.score_psi)}",
+        xaxis_title="Population stability index (PSI)",
+        margin={"t": 70},
     )
     fig.update_xaxes(range=[0, max(0.3, float(result.psi.max()) * 1.25)])
     return theme.apply(fig, height=120 + 28 * len(order))
@@ -51,21 +56,23 @@ def drift_psi_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) 
 def _shares_chart(
     labels: list[str], reference: np.ndarray, batch: np.ndarray, title: str, theme: FigureTheme
 ) -> go.Figure:
+    """Shares per bin as horizontal bars: bin labels read across, never rotated over each other."""
     fig = go.Figure()
     for name, values, colour in (("Reference", reference, theme.palette[0]), ("Batch", batch, theme.palette[1])):
         fig.add_trace(
             go.Bar(
-                x=labels,
-                y=values,
+                x=values,
+                y=labels,
+                orientation="h",
                 name=name,
                 marker={"color": colour},
-                hovertemplate=f"%{{x}}: %{{y:.1%}} of the {name.lower()}<extra></extra>",
+                hovertemplate=f"%{{y}}: %{{x:.1%}} of the {name.lower()}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", title=title, yaxis_title="Share of rows")
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(tickformat=".0%")
-    return theme.apply(fig, height=360)
+    fig.update_layout(barmode="group", title=title, xaxis_title="Share of rows")
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(tickformat=".0%")
+    return theme.apply(fig, height=max(320, 90 + 30 * len(labels)))
 
 
 def drift_bins_chart(result: DriftResult, feature: str, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
@@ -75,7 +82,7 @@ def drift_bins_chart(result: DriftResult, feature: str, *, theme: FigureTheme = 
     labels = [plotly_text(label) for label, k in zip(bins.labels, keep, strict=True) if k]
     psi = float(result.psi[result.features.index(feature)])
     label = plotly_text(result.labels[result.features.index(feature)])
-    return _shares_chart(labels, bins.reference[keep], bins.batch[keep], f"{label} · PSI {psi:.3f}", theme)
+    return _shares_chart(labels, bins.reference[keep], bins.batch[keep], f"{label} · PSI {format_psi(psi)}", theme)
 
 
 def drift_score_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
@@ -84,7 +91,7 @@ def drift_score_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME
     keep = (bins.reference > 0) | (bins.batch > 0)
     labels = [plotly_text(label) for label, k in zip(bins.labels, keep, strict=True) if k]
     title = (
-        f"Scores · PSI {result.score_psi:.3f} · mean {format_percent(result.score_mean_reference)} → "
+        f"Scores · PSI {format_psi(result.score_psi)} · mean {format_percent(result.score_mean_reference)} → "
         f"{format_percent(result.score_mean_batch)}"
     )
     return _shares_chart(labels, bins.reference[keep], bins.batch[keep], title, theme)
@@ -112,5 +119,7 @@ def drift_importance_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_
                 hovertemplate=f"%{{y}}: mean |SHAP| %{{x:.3f}} on the {name.lower()}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", title="Mean |SHAP| before and after", xaxis_title="Mean |SHAP| (log-odds)")
+    fig.update_layout(
+        barmode="group", title="Mean |SHAP| before and after", xaxis_title=f"Mean |SHAP| ({ref.stamp.output_space})"
+    )
     return theme.apply(fig, height=140 + 34 * len(order))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_metric, format_rate
 from explain.evaluation._error_segments import ErrorAnalysisResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -21,18 +21,31 @@ def error_segments_chart(result: ErrorAnalysisResult, *, theme: FigureTheme = DE
             y=labels,
             orientation="h",
             marker={"color": [theme.raises if s.lift > 1 else theme.lowers for s in segments]},
-            text=[f"{format_percent(s.share)} of cases · error rate {format_percent(s.error_rate)}" for s in segments],
+            text=[f"{format_rate(s.share)} of cases · {format_rate(s.error_rate)} wrong side" for s in segments],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}<br>mean log-loss %{x:.3f}<br>%{text}<extra></extra>",
+            customdata=[format_metric(s.mean_log_loss) for s in segments],
+            hovertemplate="%{y}<br>mean log-loss %{customdata}<br>%{text}<extra></extra>",
         )
     )
     fig.add_vline(
         x=result.overall_log_loss,
         line={"color": theme.threshold, "dash": "dash"},
-        annotation={"text": f"overall {result.overall_log_loss:.3f}"},
-        annotation_position="top",
+        layer="above",
     )
-    fig.update_layout(showlegend=False, title="Where the model errs most", xaxis_title="Mean log-loss")
+    fig.add_annotation(
+        x=result.overall_log_loss,
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"overall {format_metric(result.overall_log_loss)}",
+    )
+    fig.update_layout(
+        showlegend=False,
+        title="Where the model errs most",
+        xaxis_title="Mean log-loss (lower is better)",
+        margin={"t": 70},
+    )
     fig.update_xaxes(range=[0, 1.6 * max(s.mean_log_loss for s in segments)])  # room for the text
     return theme.apply(fig, height=120 + 60 * len(segments))

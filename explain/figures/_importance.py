@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from explain.attribution._importance import ImportanceResult
 from explain.attribution._shap import ShapResult
+from explain.bundle._formatting import format_value
 from explain.bundle._spec import Spec
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -86,33 +87,41 @@ def shap_beeswarm(
     order = np.argsort(-np.abs(result.values).mean(axis=0), kind="stable")
     fig = go.Figure()
     count = len(order)
+    shown_scale = False
+    most_categories = 0  # the tallest group of the legend sets the room kept for it below the chart
     for position, j in enumerate(order):
         name = result.feature_names[j]
         y = count - position + rng.uniform(-0.3, 0.3, len(keep))
         column = rows[name].iloc[keep]
         label = plotly_text(spec.label(name))
+        x = result.values[keep, j]
         if name in categorical or not pd.api.types.is_numeric_dtype(column):
-            text = column.astype("object").where(column.notna(), "not provided").astype(str)
-            cats = sorted(text.unique())
-            colours = [theme.palette[cats.index(t) % len(theme.palette)] for t in text]
-            marker = {"color": colours, "size": 4, "opacity": 0.7}
-            hover = [plotly_text(t) for t in text]
-        else:
-            pct = _normalise(column)
-            marker = {
-                "color": np.where(np.isnan(pct), 0.5, pct),
-                "colorscale": [[0, theme.lowers], [0.5, "#BBBBBB"], [1, theme.raises]],
-                "cmin": 0,
-                "cmax": 1,
-                "size": 4,
-                "opacity": 0.7,
-                "showscale": position == 0,
-                "colorbar": {"title": {"text": "value<br>percentile"}, "tickvals": [0, 1], "ticktext": ["low", "high"]},
-            }
-            hover = [("not provided" if pd.isna(v) else f"{v:,.4g}") for v in column]
+            most_categories = max(most_categories, _category_traces(fig, x, y, column, label, theme))
+            continue
+        pct = _normalise(column)
+        marker = {
+            "color": np.where(np.isnan(pct), 50, 100 * pct),
+            "colorscale": [[0, theme.lowers], [0.5, "#BBBBBB"], [1, theme.raises]],
+            "cmin": 0,
+            "cmax": 100,
+            "size": 4,
+            "opacity": 0.7,
+            "showscale": not shown_scale,
+            "colorbar": {
+                "title": {"text": "Value (percentile of the reference)", "side": "right"},
+                "tickvals": [0, 50, 100],
+                "ticktext": ["0 (low)", "50", "100 (high)"],
+                "len": 0.6,
+                "y": 1.0,
+                "yanchor": "top",
+            },
+        }
+        shown_scale = True
+        feature = spec.feature(name)
+        hover = [plotly_text(format_value(v, feature)) for v in column]
         fig.add_trace(
             go.Scatter(
-                x=result.values[keep, j],
+                x=x,
                 y=y,
                 mode="markers",
                 marker=marker,
@@ -127,5 +136,40 @@ def shap_beeswarm(
         ticktext=[plotly_text(spec.label(result.feature_names[j])) for j in order],
         range=[0.4, count + 0.6],
     )
-    fig.update_xaxes(title_text=f"SHAP value ({result.output})", zeroline=True)
-    return theme.apply(fig, height=100 + 30 * count)
+    fig.update_xaxes(title_text=f"Contribution to the score (SHAP value, {result.output})", zeroline=True)
+    # categories in a legend below the axis title, in room of its own measured in pixels (a legend placed
+    # in plot units drifts into the axis title as the chart's height changes); the colour scale to the right
+    legend_height = 28 + 18 * most_categories if most_categories else 0
+    fig.update_layout(
+        legend={
+            "title": {"text": "Categories of categorical inputs"}, "orientation": "h", "yref": "container",
+            "yanchor": "bottom", "y": 0, "x": 0, "groupclick": "toggleitem", "font": {"size": 11},
+        },
+        margin={"b": 60 + legend_height},
+    )  # fmt: skip
+    return theme.apply(fig, height=max(100 + 30 * count, 420) + legend_height)
+
+
+def _category_traces(
+    fig: go.Figure, x: np.ndarray, y: np.ndarray, column: pd.Series, label: str, theme: FigureTheme
+) -> int:
+    """One trace per category of a categorical input, named in the legend under the input's label,
+    so categories are told apart by name and colour rather than on a low–high scale."""
+    text = column.astype("object").where(column.notna(), "not provided").astype(str).to_numpy()
+    categories = sorted(set(text))
+    for k, category in enumerate(categories):
+        member = text == category
+        name = plotly_text(category)
+        fig.add_trace(
+            go.Scatter(
+                x=x[member],
+                y=y[member],
+                mode="markers",
+                name=name,
+                legendgroup=label,
+                legendgrouptitle={"text": label},
+                marker={"color": theme.palette[k % len(theme.palette)], "size": 4, "opacity": 0.7},
+                hovertemplate=f"{label}<br>{name}<br>SHAP %{{x:.3f}}<extra></extra>",
+            )
+        )
+    return len(categories)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_metric, format_percent, format_rate
 from explain.evaluation._cost import CostResult
 from explain.evaluation._performance import PerformanceResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
-
-_OUTCOME_NAMES = ("Outcome 0", "Outcome 1")
 
 
 def _mark(fig: go.Figure, x: float, y: float, name: str, colour: str, symbol: str) -> None:
@@ -117,9 +115,12 @@ def calibration_chart(result: PerformanceResult, *, theme: FigureTheme = DEFAULT
         )
     )
     fig.update_layout(
-        title=f"Calibration · Brier {result.brier_score:.4f} (base rate {result.brier_baseline:.4f})",
+        title=(
+            f"Calibration · Brier score {format_metric(result.brier_score)}<br><sup>scoring every case at the outcome "
+            f"rate of {format_rate(result.positive_rate)} would give {format_metric(result.brier_baseline)}</sup>"
+        ),
         xaxis_title=f"Mean {plotly_text(result.score_label)} in the bin",
-        yaxis_title="Observed outcome rate",
+        yaxis_title=f"Share “{plotly_text(result.outcome_names[1])}”",
     )
     fig.update_xaxes(range=[0, top], tickformat=".0%")
     fig.update_yaxes(range=[0, top], tickformat=".0%")
@@ -143,7 +144,7 @@ def score_distribution_chart(
                 x=centres,
                 y=shares,
                 width=1.0 / n_bins,
-                name=f"{_OUTCOME_NAMES[outcome]} ({len(scores):,} cases)",
+                name=f"{plotly_text(result.outcome_names[outcome])} ({len(scores):,} cases)",
                 marker={"color": colour},
                 opacity=0.6,
                 customdata=counts,
@@ -173,7 +174,7 @@ def confusion_matrix_chart(
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
     names = [["True positives", "False negatives"], ["False positives", "True negatives"]]
     text = [
-        [f"{names[i][j]}<br>{int(counts[i, j]):,} ({format_percent(shares[i, j])})" for j in range(2)] for i in range(2)
+        [f"{names[i][j]}<br>{int(counts[i, j]):,} ({format_rate(shares[i, j])})" for j in range(2)] for i in range(2)
     ]
     x = [
         f"{plotly_text(result.verdict_above)} (score ≥ {format_percent(cut)})",
@@ -183,7 +184,10 @@ def confusion_matrix_chart(
         go.Heatmap(
             z=shares,
             x=x,
-            y=["Outcome 1", "Outcome 0"],
+            y=[
+                f"Turned out “{plotly_text(result.outcome_names[1])}”",
+                f"Turned out “{plotly_text(result.outcome_names[0])}”",
+            ],
             text=text,
             texttemplate="%{text}",
             colorscale=[[0, "rgba(0,114,178,0.05)"], [1, "rgba(0,114,178,0.75)"]],
@@ -193,7 +197,10 @@ def confusion_matrix_chart(
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(title=f"At threshold {format_percent(cut)}", xaxis_title="Decision", yaxis_title="Outcome")
+    fig.update_layout(
+        title=f"At a limit of {format_percent(cut)}: share of each outcome's cases", xaxis_title="Verdict",
+        yaxis_title="Known outcome",
+    )  # fmt: skip
     return theme.apply(fig, height=320)
 
 

@@ -34,7 +34,7 @@ class FigureTheme:
             paper_bgcolor="rgba(0,0,0,0)",
             plot_bgcolor="rgba(0,0,0,0)",
             font={"family": self.font_family, "size": self.font_size, "color": self.text},
-            margin={"l": 10, "r": 30, "t": 40, "b": 40},
+            margin={k: getattr(fig.layout.margin, k) or v for k, v in {"l": 10, "r": 30, "t": 40, "b": 40}.items()},
             colorway=list(self.palette),
             hoverlabel={"font": {"family": self.font_family}},
         )

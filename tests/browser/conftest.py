@@ -145,5 +145,16 @@ def wait_for_text(page: object, text: str, timeout: float = 60) -> str:
 def screenshot(page: object, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Streamlit scrolls inside its main block, so a "full page" shot shows only the viewport:
+    # grow the viewport to the main block's height for the shot, then put it back.
+    size = page.viewport_size  # type: ignore[attr-defined]
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }"
+    )
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})  # type: ignore[attr-defined]
+        page.wait_for_timeout(400)  # type: ignore[attr-defined]
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    if size and height > size["height"]:
+        page.set_viewport_size(size)  # type: ignore[attr-defined]
     return path

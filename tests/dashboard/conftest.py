@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,3 +65,21 @@ def assert_healthy(at: AppTest) -> None:
     """No exception and no "something went wrong" message on the page."""
     assert not at.exception, [e.value for e in at.exception]
     assert not any("Something went wrong" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def unescape(text: object) -> str:
+    """A Markdown-escaped cell or label as the reader sees it."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(text)).replace("\u2060", "")
+
+
+def shown_table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first whole table (``st.table``) with a column named ``column``, cells as the reader sees them."""
+
+    for element in at.table:
+        frame = element.value.reset_index()
+        frame.columns = [unescape(c) for c in frame.columns]
+        if column in frame.columns:
+            return pd.DataFrame({c: [unescape(v) for v in frame[c]] for c in frame.columns})
+    raise AssertionError(f"no table with a column {column!r}")

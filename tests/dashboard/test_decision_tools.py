@@ -7,7 +7,7 @@ import pytest
 from explain import Bundle
 from explain.bundle._formatting import format_percent
 from explain.decision._recourse import suggest_changes
-from tests.dashboard.conftest import assert_healthy, open_app
+from tests.dashboard.conftest import assert_healthy, open_app, shown_table
 from tests.dashboard.test_app import _all_markdown
 from tests.hostile import HOSTILE, assert_no_live_markup
 
@@ -34,9 +34,10 @@ def test_what_if_shows_the_models_score_for_the_edited_row(loan: Bundle) -> None
     expected = loan.model.predict_score(edited)[0]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["With your changes"] == format_percent(expected)
-    table = next(df.value for df in at.dataframe if "What-if value" in df.value.columns)
-    row = table[table["Input"] == "Debt-to-income ratio"].iloc[0]
-    assert row["Original effect (pts)"] != row["What-if effect (pts)"]
+    table = shown_table(at, "What-if value")
+    row = table[table["Input"] == "✏️ Debt-to-income ratio"].iloc[0]  # marked as the changed input
+    assert row["Original effect"] != row["What-if effect"]
+    assert (table["Input"].str.startswith("✏️")).sum() == 1
     # the stored decision is unchanged: reopening shows the original score
     again = open_app(bundle="loan", decision=decision_id)
     assert format_percent(loan.model.predict_score(loan.decisions.loc[[decision_id]])[0]) in again.subheader[
@@ -53,7 +54,7 @@ def test_recourse_panel_shows_the_librarys_suggestions(loan: Bundle, fraud: Bund
     for suggestion in expected.suggestions:
         assert suggestion.text in text
     off = open_app(bundle="fraud", decision=_adverse(fraud))
-    assert any("teach fraudsters" in i.value for i in off.info)
+    assert any("misusing a card" in i.value for i in off.info)
 
 
 @pytest.mark.parametrize("decision", ["first", "adverse"])
@@ -68,12 +69,13 @@ def test_hostile_bundle_on_every_panel(hostile_bundle: Bundle, decision: str) ->
             assert_no_live_markup(text)
         if tab == "What if…":
             labels = [w.label for w in at.get("number_input")] + [w.label for w in at.get("selectbox")]
-            assert any("\\<img src=x onerror=alert\\(1\\)\\>" in lbl for lbl in labels)  # labels, escaped
+            assert any("\\<img src=x onerror=alert(1)\\>" in lbl for lbl in labels)  # labels, escaped
             options = [str(o) for w in at.get("selectbox") for o in w.options]
             assert any(o in HOSTILE for o in options)  # category options carry the literal text
         if tab == "Similar past decisions":
             similar = next(df.value for df in at.dataframe if "Similarity" in df.value.columns)
-            assert len(similar) == 5 and any(str(i).startswith(HOSTILE) for i in similar["Id"])
+            assert len(similar) == 6 and similar["Id"].iloc[0] == "This case"  # the case itself, then five
+            assert any(str(i).startswith(HOSTILE) for i in similar["Id"].iloc[1:])
         if tab == "Case file":
             assert len(at.get("download_button")) == 1  # the CSV; the case file waits for "Prepare"
             next(b for b in at.button if b.label == "Prepare the case file").click()

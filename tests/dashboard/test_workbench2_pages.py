@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from explain import Bundle
+from explain import Bundle, format_psi, format_ratio
 from explain.evaluation._drift import batch_drift
 from explain.evaluation._error_segments import error_segments
 from explain.evaluation._fairness import group_fairness
 from explain.evaluation._performance import model_performance
+from tests.dashboard.conftest import shown_table
 from tests.dashboard.test_app import _all_markdown
 from tests.dashboard.test_workbench_pages import SAMPLES, open_page
 from tests.hostile import assert_no_live_markup
@@ -45,10 +46,11 @@ def test_threshold_from_a_link_and_business_pages_unchanged(loan: Bundle) -> Non
 def test_errors_page(name: str, bundles: dict[str, Bundle]) -> None:
     at = open_page("errors", name)
     result = error_segments(bundles[name])
-    segments = next(df.value for df in at.dataframe if "Segment" in df.value.columns)
+    segments = shown_table(at, "Segment")
     assert list(segments["Segment"]) == [s.description for s in result.segments]
-    cases = next(df.value for df in at.dataframe if "Mistake" in df.value.columns)
-    assert list(cases["Id"]) == list(result.cases_frame()["id"])
+    shown = [list(df.value["Id"]) for df in at.dataframe if "Id" in df.value.columns]
+    expected = [[c.id for c in result.worst_false_positives], [c.id for c in result.worst_false_negatives]]
+    assert shown == [ids for ids in expected if ids]  # false positives on the left, false negatives on the right
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -57,8 +59,8 @@ def test_fairness_page(name: str, bundles: dict[str, Bundle]) -> None:
     at = open_page("fairness", name)
     result = group_fairness(bundle)
     column = result.columns[0]
-    table = next(df.value for df in at.dataframe if "Selection rate" in df.value.columns)
-    assert list(table["Ratio to best"]) == pytest.approx(list(column.selection_ratio), nan_ok=True)
+    table = shown_table(at, "Ratio to best")
+    assert list(table["Ratio to best"]) == [format_ratio(v) for v in column.selection_ratio]
     flags = [e.value.replace("\\", "") for e in at.error]
     assert len([f for f in flags if "Four-fifths rule" in f]) == len(column.flagged_groups)
     if name == "loan":
@@ -70,7 +72,7 @@ def test_drift_page_on_the_current_batch(name: str, bundles: dict[str, Bundle]) 
     at = open_page("drift", name)
     result = batch_drift(bundles[name])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Score PSI"] == f"{result.score_psi:.3f}"
+    assert metrics["Score PSI"] == format_psi(result.score_psi)
     assert any("Major shift" in e.value for e in at.error)
 
 
@@ -87,7 +89,7 @@ def test_drift_upload_errors_keep_the_last_good_state(loan: Bundle) -> None:
     uploader = at.get("file_uploader")
     uploader[0].upload("good.csv", good.to_csv(index=False).encode(), "text/csv").run()  # type: ignore[attr-defined]
     expected = batch_drift(loan, batch=good.set_index("application_id"))
-    assert {m.label: m.value for m in at.metric}["Score PSI"] == f"{expected.score_psi:.3f}"
+    assert {m.label: m.value for m in at.metric}["Score PSI"] == format_psi(expected.score_psi)
     assert any("good.csv" in m.value.replace("\\", "") for m in at.markdown)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explain import Bundle
+from explain import Bundle, format_metric
 from explain.attribution._checks import explanation_quality
 from explain.attribution._importance import permutation_importance, shap_importance
 from explain.evaluation._model_card import model_card
-from tests.dashboard.conftest import APP, TIMEOUT, assert_healthy
+from tests.dashboard.conftest import APP, TIMEOUT, assert_healthy, shown_table
 from tests.dashboard.test_app import _all_markdown
 from tests.hostile import assert_no_live_markup
 
@@ -29,9 +29,9 @@ def open_page(page: str, bundle: str) -> AppTest:
 def test_model_page_shows_the_held_out_auc(name: str, bundles: dict[str, Bundle]) -> None:
     at = open_page("model", name)
     card = model_card(bundles[name])
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["ROC AUC"] == f"{card.metrics['ROC AUC']:.3f}"
-    assert metrics["Inputs"] == str(len(bundles[name].features))
+    table = shown_table(at, "Measure").set_index("Measure")
+    assert table.loc["ROC AUC", "Value"] == format_metric(card.metrics["ROC AUC"])
+    assert len(shown_table(at, "Column")) == len(card.dictionary)
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -17,7 +17,7 @@ def test_waterfall_steps_order_values_and_rest(loan: Bundle) -> None:
     assert n_features > 8
     assert measures == ["absolute"] + ["relative"] * 9 + ["total"]
     assert names[0] == "Model baseline" and names[-1] == "Score"
-    assert names[9] == f"{n_features - 8} other features"
+    assert names[9] == f"{n_features - 8} other inputs"
     assert steps[0] == result.base.probability
     prob = result.contributions.probability
     top = np.argsort(-np.abs(prob), kind="stable")[:8]
@@ -36,7 +36,12 @@ def test_waterfall_figure_marks_signs_and_threshold(loan: Bundle) -> None:
     for value, text, measure in zip(trace.x, texts, trace.measure, strict=True):
         if measure == "relative":
             assert text.startswith("+" if value >= 0 else "−") and text.endswith("pts")
-    assert trace.y[0].startswith("Model baseline (observed rate ")
+    from explain import format_percent
+
+    # each label names its own bar's value: the baseline's label its baseline, not the observed rate
+    assert trace.y[0] == f"Model baseline  <b>{format_percent(result.base.probability)}</b>"
+    for label, text in zip(trace.y, texts, strict=True):
+        assert label.endswith(f"<b>{text}</b>")
     (line,) = fig.layout.shapes
     assert line.x0 == line.x1 == loan.spec.decision.threshold
     raw = contribution_waterfall(result, space="log-odds")

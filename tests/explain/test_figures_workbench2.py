@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explain import Bundle
+from explain import Bundle, format_metric
 from explain.evaluation._cost import cost_threshold
 from explain.evaluation._drift import DriftResult, batch_drift
 from explain.evaluation._error_segments import ErrorAnalysisResult, error_segments
@@ -85,7 +85,7 @@ def test_calibration_and_score_distribution(perf: PerformanceResult) -> None:
     fig = calibration_chart(perf)
     np.testing.assert_array_equal(fig.data[1].x, perf.calibration_predicted)
     np.testing.assert_array_equal(fig.data[1].y, perf.calibration_observed)
-    assert f"{perf.brier_score:.4f}" in fig.layout.title.text
+    assert f"Brier score {format_metric(perf.brier_score)}" in fig.layout.title.text
     dist = score_distribution_chart(perf, threshold=0.25, n_bins=20)
     assert [t.type for t in dist.data] == ["bar", "bar"] and len(dist.data[0].x) == 20
     for trace, outcome in zip(dist.data, (0, 1), strict=True):
@@ -122,16 +122,19 @@ def test_cost_curve(perf: PerformanceResult) -> None:
 def test_fairness_rates_and_proxies(fairness: FairnessResult) -> None:
     column = fairness.column("age_group")
     fig = fairness_rates_chart(column)
-    assert [t.type for t in fig.data] == ["bar"] * 3
+    assert [t.type for t in fig.data] == ["bar"] * 4 + ["scatter"]
     assert list(fig.data[0].x) == list(column.groups)
     np.testing.assert_array_equal(fig.data[0].y, column.selection_rate)
     np.testing.assert_array_equal(fig.data[2].y, column.false_positive_rate)
-    (line,) = fig.layout.shapes
-    assert line.y0 == pytest.approx(0.8 * column.selection_rate.max())
+    np.testing.assert_array_equal(fig.data[3].y, column.false_negative_rate)
+    line = fig.data[4]  # the four-fifths line, named in the legend
+    np.testing.assert_allclose(line.y, 0.8 * column.selection_rate.max())
     proxies = column.proxies
     assert proxies is not None
     bars = fairness_proxy_chart(column).data[0]
-    assert list(bars.x) == sorted(proxies.auc) and len(bars.y) == len(proxies.features)
+    assert bars.base == 0.5  # bars start where an input tells the groups apart no better than chance
+    np.testing.assert_allclose(np.asarray(bars.x) + 0.5, np.maximum(sorted(proxies.auc), 0.5))  # below 0.5: none
+    assert len(bars.y) == len(proxies.features)
     strong = {proxies.labels[i] for i in np.flatnonzero(proxies.strong)}
     assert {y for y, c in zip(bars.y, bars.marker.color, strict=True) if c == "#D55E00"} == strong
 
@@ -144,10 +147,10 @@ def test_drift_figures(drift: DriftResult) -> None:
     assert sorted(_vlines(fig)) == [0.1, 0.25]
     bins = drift_bins_chart(drift, "loan_purpose")
     shares = drift.feature_bins("loan_purpose").to_frame()
-    assert list(bins.data[0].x) == list(shares["bin"])
-    np.testing.assert_array_equal(bins.data[1].y, shares["batch_share"])
+    assert list(bins.data[0].y) == list(shares["bin"])  # horizontal bars: long category names stay readable
+    np.testing.assert_array_equal(bins.data[1].x, shares["batch_share"])
     score = drift_score_chart(drift)
-    assert sum(score.data[0].y) == pytest.approx(1.0) and sum(score.data[1].y) == pytest.approx(1.0)
+    assert sum(score.data[0].x) == pytest.approx(1.0) and sum(score.data[1].x) == pytest.approx(1.0)
     importance = drift_importance_chart(drift)
     assert drift.importance_batch is not None and len(importance.data) == 2
     assert sorted(importance.data[1].x) == sorted(drift.importance_batch.importance)

@@ -65,16 +65,20 @@ def test_kinds_scale_and_step_are_inferred() -> None:
     assert (explicit.scale, explicit.step, explicit.decimals) == (100.0, 0.5, 2)
 
 
-def test_input_formats_follow_unit_and_decimals() -> None:
-    assert input_format(_resolved([30_000, 52_000], unit="$")) == "$%d"
-    assert input_format(_resolved([5.5, 20.1, 46.7], unit="%")) == "%.1f%%"
-    assert input_format(_resolved([12, 36], unit="months")) == "%d months"
+def test_input_and_slider_formats_follow_unit_and_decimals() -> None:
+    from explain.bundle._formatting import slider_format, unit_label
+
+    income = _resolved([30_000, 52_000], unit="$")
+    assert input_format(income) == "%d" and slider_format(income) == "$%,d" and unit_label(income) == "X ($)"
+    dti = _resolved([5.5, 20.1, 46.7], unit="%")
+    assert input_format(dti) == "%.1f" and slider_format(dti) == "%,.1f%%"
+    assert slider_format(_resolved([12, 36], unit="months")) == "%,d months"
 
 
 def test_other_figures_one_rule_each() -> None:
     assert format_percent(0.344) == "34%" and format_percent(0.0042) == "0.42%" and format_percent(0.042) == "4.2%"
     assert format_rate(0.17241) == "17.2%" and format_rate(0.5) == "50.0%"
-    assert format_points(0.0458) == "+4.6 pts" and format_points(-0.02) == "−2.0 pts"
+    assert format_points(0.0458) == "+4.6\u00a0pts" and format_points(-0.02) == "−2.0\u00a0pts"
     assert format_metric(0.51953) == "0.520" and format_psi(3.0833) == "3.08"
     assert format_p_value(1e-12) == "< 0.001" and format_p_value(0.0421) == "0.042"
     assert format_ratio(0.4195) == "0.42" and format_count(12345) == "12,345"

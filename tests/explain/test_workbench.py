@@ -121,13 +121,17 @@ def test_beeswarm_has_one_trace_per_feature_with_the_right_point_count(fraud: Bu
     result = shap_values(fraud, data="reference", max_rows=3000)
     rows = fraud.reference.loc[list(result.ids)]  # type: ignore[union-attr]
     fig = shap_beeswarm(result, rows, fraud.spec, categorical=fraud.model.categorical_features)
-    assert len(fig.data) == len(fraud.features)
-    assert all(t.type == "scatter" and len(t.x) == 2000 for t in fig.data)
+    by_input: dict[str, int] = {}
+    for trace in fig.data:  # a number is one trace; a category one trace per category, in a legend group
+        by_input[trace.legendgroup or trace.name] = by_input.get(trace.legendgroup or trace.name, 0) + len(trace.x)
+    assert len(by_input) == len(fraud.features) and set(by_input.values()) == {2000}
+    categories = [t for t in fig.data if t.legendgroup]
+    assert categories and all(t.showlegend is not False for t in categories)
+    assert {t.legendgroup for t in categories} == {fraud.spec.label(f) for f in fraud.model.categorical_features}
     small = shap_values(fraud, data="reference", max_rows=150)
     fig = shap_beeswarm(small, fraud.reference.loc[list(small.ids)], fraud.spec)  # type: ignore[union-attr]
-    assert all(len(t.x) == 150 for t in fig.data)
     top = int(np.argmax(np.abs(small.values).mean(axis=0)))
-    assert fig.data[0].name == fraud.spec.label(fraud.features[top])
+    assert (fig.data[0].legendgroup or fig.data[0].name) == fraud.spec.label(fraud.features[top])
 
 
 def test_importance_bars_and_dependence_figure(churn: Bundle) -> None:
