@@ -158,6 +158,7 @@ if TYPE_CHECKING:
     from explain.evaluation import model_card as model_card
     from explain.evaluation import model_performance as model_performance
     from explain.evaluation import population_stability_index as population_stability_index
+    from explain.models import ADDITIVITY_TOLERANCE as ADDITIVITY_TOLERANCE
     from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from explain.models import Attribution as Attribution
     from explain.models import LightGBMAdapter as LightGBMAdapter
@@ -168,11 +169,13 @@ if TYPE_CHECKING:
     from explain.models import SklearnTreeAdapter as SklearnTreeAdapter
     from explain.models import TabularAdapter as TabularAdapter
     from explain.models import adapt_estimator as adapt_estimator
+    from explain.models import checked_contributions as checked_contributions
     from explain.models import load_model as load_model
     from explain.models import load_models as load_models
     from explain.models import logit as logit
     from explain.models import register_adapter as register_adapter
     from explain.models import sigmoid as sigmoid
+    from explain.models import softmax as softmax
 
 _NAMES = {
     "Bundle": "explain.bundle",
@@ -236,6 +239,9 @@ _NAMES = {
     "load_model": "explain.models",
     "load_models": "explain.models",
     "logit": "explain.models",
+    "ADDITIVITY_TOLERANCE": "explain.models",
+    "checked_contributions": "explain.models",
+    "softmax": "explain.models",
     "register_adapter": "explain.models",
     "sigmoid": "explain.models",
     "DependenceResult": "explain.attribution",

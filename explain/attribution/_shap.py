@@ -20,10 +20,10 @@ import pandas as pd
 from explain._params import check_int
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
-from explain.errors import AdditivityError, DecisionNotFoundError
+from explain.errors import DecisionNotFoundError
+from explain.models._additivity import checked_contributions
 from explain.models._base import sigmoid
 
-ADDITIVITY_TOLERANCE = 1e-6
 FALLBACK_BACKGROUND_ROWS = 100
 
 
@@ -139,14 +139,7 @@ def shap_values(
             empty, np.zeros(0), adapter.feature_names, (), adapter.output_space, "none", np.zeros(0), 0.0, stamp
         )
     background = _background(bundle, random_state) if adapter.needs_background else None
-    values, base, explainer = adapter.contributions(x, background, random_state)
-    raw = adapter.predict_raw(x)
-    residual = float(np.max(np.abs(base + values.sum(axis=1) - raw)))
-    if not residual <= ADDITIVITY_TOLERANCE:
-        raise AdditivityError(
-            f"contributions do not add up to the model's output (largest gap {residual:.2e}); "
-            "the explanation would be wrong, so it is not shown."
-        )
+    (values, base, explainer), raw, residual = checked_contributions(adapter, x, background, random_state)
     return ShapResult(
         values=values,
         base_values=np.asarray(base, dtype=float),

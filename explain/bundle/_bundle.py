@@ -145,11 +145,13 @@ class Bundle:
             id_column = base.id_column if named else "id"
             if id_column not in decisions.columns:
                 frames = {k: None if v is None else v.rename_axis(id_column).reset_index() for k, v in frames.items()}
-        base = replace(base, id_column=id_column, outcome_column=outcome_column or base.outcome_column)
+        adapter = adapt_estimator(model)
+        task = base.task if spec is not None and "task" in _given(spec) else adapter.task  # unsaid: the model's
+        base = replace(base, id_column=id_column, outcome_column=outcome_column or base.outcome_column, task=task)
         problems: list[ExplainError] = []
         bundle = assemble(
             base,
-            adapt_estimator(model),
+            adapter,
             frames,
             source="spec",
             table_sources={name: f"the {name}" for name in TABLES},
@@ -160,6 +162,11 @@ class Bundle:
         if problems or bundle is None:
             raise problems[0]
         return bundle
+
+
+def _given(spec: Spec | Mapping[str, Any]) -> set[str]:
+    """The top-level fields a caller set: all of a Spec's, a mapping's own keys."""
+    return set(spec) if isinstance(spec, Mapping) else {"task"}
 
 
 def check_table_name(name: object) -> TableName:

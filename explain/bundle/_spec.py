@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pandas import NA as _NA
 
+from explain._task import Task
+
 Side = Literal["above", "below"]
 Change = Literal["increase_only", "decrease_only", "any"]
 Effect = Literal["increases", "decreases"]
@@ -95,7 +97,7 @@ class Spec:
     """A validated bundle spec. Build one with :func:`parse_spec` or :meth:`Spec.default`."""
 
     name: str = "Model"
-    task: Literal["binary"] = "binary"
+    task: Task = "binary"  # checked against what the model is when the bundle is assembled
     model: str = "model.txt"
     decisions: str = "decisions.parquet"
     reference: str | None = None

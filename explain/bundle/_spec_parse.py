@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import Any, cast
 
 from explain._params import threshold_problem
+from explain._task import TASKS, Task
 from explain.bundle._spec import (
     CHANGES,
     EFFECTS,
@@ -167,13 +168,7 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
         problems.append(
             SpecError(f"{source}: schema_version {version} is not supported; this library reads version 1.")
         )
-    task = top.get("task", "binary")
-    if task != "binary":
-        problems.append(
-            SpecError(
-                f"{source}: task {task!r} is not supported yet; only 'binary' classification is explained for now."
-            )
-        )
+    task = _choice(top.get("task", "binary"), TASKS, "task", source, problems, "binary")
     favorable = _choice(top.get("favorable", "below"), SIDES, "favorable", source, problems, "below")
     rule = _parse_decision(top.get("decision", {}), source, problems)
     features = _parse_features(top.get("features", {}), source, problems)
@@ -191,7 +186,7 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
             top.pop(field_name)
     spec = Spec(
         name=top.get("name", "Model"),
-        task="binary",
+        task=cast("Task", task),
         model=top.get("model", "model.txt"),
         decisions=top.get("decisions", "decisions.parquet"),
         reference=top.get("reference"),

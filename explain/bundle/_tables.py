@@ -65,7 +65,23 @@ def match_input_names(
 
 
 def check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, problems: list[ExplainError]) -> Spec:
-    """Refuse spec features that are not model inputs; add default entries for unlisted inputs."""
+    """Refuse a task the model was not trained for and spec features that are not model inputs;
+    add default entries for unlisted inputs."""
+    if spec.task != adapter.task:
+        problems.append(
+            SpecError(
+                f"{source}: task = {spec.task!r}, but the model is {adapter.what_it_is}; "
+                f"set task = {adapter.task!r}" + (" (binary is the default)." if spec.task == "binary" else ".")
+            )
+        )
+    elif adapter.task != "binary":
+        problems.append(
+            SpecError(
+                f"{source}: task = {adapter.task!r}: the model is {adapter.what_it_is}. Its exact contributions "
+                "are available from the library (explain.models.checked_contributions); bundles, decisions and "
+                "the dashboard serve binary classifiers only in this version."
+            )
+        )
     inputs = set(adapter.feature_names)
     for name in spec.features:
         if name not in inputs:

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 from explain._lazy import attach
 
 if TYPE_CHECKING:
+    from ._additivity import ADDITIVITY_TOLERANCE as ADDITIVITY_TOLERANCE
+    from ._additivity import checked_contributions as checked_contributions
     from ._base import Attribution as Attribution
     from ._base import ModelAdapter as ModelAdapter
     from ._base import TabularAdapter as TabularAdapter
     from ._base import logit as logit
     from ._base import sigmoid as sigmoid
+    from ._base import softmax as softmax
     from ._lightgbm import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from ._lightgbm import LightGBMAdapter as LightGBMAdapter
     from ._load import load_model as load_model
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
     from ._sklearn_trees import SklearnTreeAdapter as SklearnTreeAdapter
 
 _NAMES = {
+    "ADDITIVITY_TOLERANCE": "._additivity",
+    "checked_contributions": "._additivity",
+    "softmax": "._base",
     "Attribution": "._base",
     "ModelAdapter": "._base",
     "TabularAdapter": "._base",

@@ -16,10 +16,23 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol, Self, runtime_c
 import numpy as np
 import pandas as pd
 
+from explain._task import Task as Task
 from explain.errors import FeatureNotFoundError
 
-OutputSpace = Literal["log-odds", "probability"]
-Task = Literal["binary"]
+#: The space a model's raw output lives in, where its contributions add up:
+#: ``log-odds`` (binary, or each class of a one-vs-rest multiclass model), ``probability``
+#: (forests averaging class shares), ``margin`` (softmax margins of a multiclass model),
+#: ``target`` (a regression in the target's own units), ``log-target`` (a log-link regression
+#: such as Poisson, Gamma or Tweedie: the estimate is exp of the raw output).
+OutputSpace = Literal["log-odds", "probability", "margin", "target", "log-target"]
+
+
+def softmax(margins: np.ndarray) -> np.ndarray:
+    """Class probabilities from per-class margins (rows × classes), computed stably."""
+    z = np.asarray(margins, dtype=float)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -34,7 +47,12 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 
 class Attribution(NamedTuple):
-    """Per row, one contribution per model input and the base value, in the output space."""
+    """Per row, one contribution per model input and the base value, in the output space.
+
+    Binary and regression: ``values`` is rows × inputs and ``base`` has one value per row.
+    Multiclass: ``values`` is rows × inputs × classes and ``base`` rows × classes, so that
+    ``base + values.sum(axis=1)`` is the model's raw output in every case.
+    """
 
     values: np.ndarray
     base: np.ndarray
@@ -50,11 +68,16 @@ class ModelAdapter(Protocol):
     categories: dict[str, tuple[str, ...]]
     output_space: OutputSpace
     task: Task
+    classes: tuple[str, ...]
     description: str
 
     @property
     def family(self) -> str:
         """A label for the family (shown on the model card; never tested outside the adapters)."""
+
+    @property
+    def what_it_is(self) -> str:
+        """The task in words, for messages."""
 
     @property
     def needs_background(self) -> bool:
@@ -72,7 +95,11 @@ class ModelAdapter(Protocol):
         """The model's inputs selected by name, in its order, with the dtypes it expects."""
 
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
-        """The model's own output in :attr:`output_space`."""
+        """The model's own output in :attr:`output_space` (rows × classes for multiclass)."""
+
+    def predict_response(self, frame: pd.DataFrame) -> np.ndarray:
+        """What the model predicts for people: the positive class's probability (binary), every
+        class's probability (multiclass, rows × classes) or the estimate in the target's units."""
 
     def predict_score(self, frame: pd.DataFrame) -> np.ndarray:
         """The probability of the positive class."""
@@ -117,6 +144,8 @@ class TabularAdapter:
     output_space: OutputSpace
     description: str
     task: Task = "binary"
+    classes: tuple[str, ...] = ("0", "1")  # the model's classes in its own order (none for regression)
+    task_note: str = ""  # what the model is, in words, for messages ("LightGBM objective 'poisson'")
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -172,8 +201,33 @@ class TabularAdapter:
         """The probability of the positive class, the number compared with the threshold."""
         return self.to_score(self.predict_raw(frame))
 
+    def predict_response(self, frame: pd.DataFrame) -> np.ndarray:
+        """The positive class's probability, every class's probability, or the estimate."""
+        return self.to_response(self.predict_raw(frame))
+
+    def to_response(self, raw: np.ndarray) -> np.ndarray:
+        """Raw output in :attr:`output_space` turned into what the model predicts for people."""
+        raw = np.asarray(raw, dtype=float)
+        if self.output_space in ("probability", "target"):
+            return raw
+        if self.output_space == "log-target":
+            return np.asarray(np.exp(raw))
+        if self.output_space == "margin":
+            return softmax(raw)
+        return sigmoid(raw)  # log-odds: binary, or each class of a one-vs-rest model
+
+    @property
+    def what_it_is(self) -> str:
+        """The task in words, for messages: "a multiclass classifier with 4 classes (…)"."""
+        kind = {
+            "binary": "a binary classifier",
+            "multiclass": f"a multiclass classifier with {len(self.classes)} classes",
+            "regression": "a regression model",
+        }[self.task]
+        return kind + (f" ({self.task_note})" if self.task_note else "")
+
     def to_score(self, raw: np.ndarray) -> np.ndarray:
-        """Turn raw output into the score."""
+        """Turn raw output into the score (binary models)."""
         return np.asarray(raw, dtype=float) if self.output_space == "probability" else sigmoid(raw)
 
     def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:

@@ -10,17 +10,32 @@ import numpy as np
 import pandas as pd
 
 from explain.errors import UnsupportedModelError
-from explain.models._base import Attribution, TabularAdapter
+from explain.models._base import Attribution, OutputSpace, TabularAdapter, Task
 from explain.models._lightgbm_text import LightGBMText, canonical_text, parse_lightgbm_text
 
 #: Threads LightGBM may use in one call; sessions share two cores, so keep this small.
 LIGHTGBM_THREADS = 1
-_BINARY_OBJECTIVES = ("binary", "cross_entropy")
+#: LightGBM objectives by the task they train for and the space their raw output is in.
+_OBJECTIVES: dict[str, tuple[Task, OutputSpace]] = {
+    "binary": ("binary", "log-odds"),
+    "cross_entropy": ("binary", "log-odds"),
+    "multiclass": ("multiclass", "margin"),
+    "multiclassova": ("multiclass", "log-odds"),
+    "regression": ("regression", "target"),
+    "regression_l1": ("regression", "target"),
+    "huber": ("regression", "target"),
+    "fair": ("regression", "target"),
+    "quantile": ("regression", "target"),
+    "mape": ("regression", "target"),
+    "poisson": ("regression", "log-target"),
+    "gamma": ("regression", "log-target"),
+    "tweedie": ("regression", "log-target"),
+}
 
 
 @dataclass(eq=False)
 class LightGBMAdapter(TabularAdapter):
-    """A LightGBM ``Booster`` trained for binary output; its canonical text is its identity."""
+    """A LightGBM ``Booster`` (binary, multiclass or regression); its canonical text is its identity."""
 
     family: ClassVar[str] = "lightgbm"
     has_interactions: ClassVar[bool] = True
@@ -36,18 +51,25 @@ class LightGBMAdapter(TabularAdapter):
         )
 
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
-        """Log-odds, from LightGBM itself."""
+        """The raw score from LightGBM itself (log-odds, margins per class, or the link space)."""
         x = self.prepare(frame)
         return np.asarray(self.estimator.predict(x, raw_score=True, num_threads=LIGHTGBM_THREADS), dtype=float)
 
     def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
-        """LightGBM's own TreeSHAP (``pred_contrib``): exact, path-dependent."""
+        """LightGBM's own TreeSHAP (``pred_contrib``): exact, path-dependent; per class for multiclass."""
         contrib = np.asarray(self.estimator.predict(x, pred_contrib=True, num_threads=LIGHTGBM_THREADS), dtype=float)
-        return Attribution(contrib[:, :-1], contrib[:, -1], "LightGBM TreeSHAP (exact, path-dependent)")
+        name = "LightGBM TreeSHAP (exact, path-dependent)"
+        if self.task == "multiclass":  # one block of inputs + bias per class, classes side by side
+            blocks = contrib.reshape(len(x), len(self.classes), len(self.feature_names) + 1)
+            return Attribution(blocks[:, :, :-1].transpose(0, 2, 1).copy(), blocks[:, :, -1].copy(), name)
+        return Attribution(contrib[:, :-1], contrib[:, -1], name)
 
     def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
         """shap's interaction values on the category codes (shap refuses pandas categories)."""
         import shap
+
+        if self.task != "binary":
+            return None
 
         codes = x.copy()
         for name in self.categories:
@@ -73,27 +95,33 @@ class LightGBMAdapter(TabularAdapter):
 def adapt_lightgbm(
     booster: Any, *, description: str = "LightGBM", parsed: LightGBMText | None = None
 ) -> LightGBMAdapter:
-    """Wrap a LightGBM ``Booster`` (or a fitted ``LGBMClassifier``) trained for binary output.
+    """Wrap a LightGBM ``Booster`` (or a fitted ``LGBMClassifier`` or ``LGBMRegressor``); the task
+    and output space come from its objective. Classes of a multiclass model are its own numbers
+    "0", "1", …, which the spec names.
 
     ``parsed`` is the booster's validated text when the caller has it already (a loaded file).
     """
     import lightgbm as lgb
 
     if isinstance(booster, lgb.LGBMModel):
-        if not isinstance(booster, lgb.LGBMClassifier):
-            raise UnsupportedModelError("Only LightGBM classifiers are explained; regression is not supported yet.")
+        if not isinstance(booster, lgb.LGBMClassifier | lgb.LGBMRegressor):
+            raise UnsupportedModelError(
+                f"{type(booster).__name__} is not explained; LightGBM classifiers and regressors are."
+            )
         booster = booster.booster_
     if not isinstance(booster, lgb.Booster):  # pragma: no cover - guarded by the registry
         raise UnsupportedModelError(f"expected a LightGBM Booster, got {type(booster).__name__}")
     if parsed is None:
         parsed = parse_lightgbm_text(booster.model_to_string(num_iteration=-1).encode("utf-8"), source="the model")
-    if parsed.objective not in _BINARY_OBJECTIVES or parsed.num_class != 1:
+    if parsed.objective not in _OBJECTIVES:
         raise UnsupportedModelError(
-            f"the LightGBM model's objective is {parsed.objective!r}; only binary classifiers are explained for now "
-            "(multiclass and regression models are refused)."
+            f"the LightGBM model's objective {parsed.objective!r} is neither a classification nor a regression "
+            "objective; binary, multiclass and regression models are explained (ranking and custom objectives are not)."
         )
+    task, output_space = _OBJECTIVES[parsed.objective]
     if parsed.objective_options.get("sigmoid", 1.0) != 1.0:
         raise UnsupportedModelError("LightGBM models trained with sigmoid other than 1 are not supported.")
+    classes = tuple(str(c) for c in range(parsed.num_class)) if task == "multiclass" else ()
     names = list(parsed.feature_names)
     cat_names = [n for n, c in zip(names, parsed.categorical, strict=True) if c]
     pandas_categorical = booster.pandas_categorical or []
@@ -107,7 +135,10 @@ def adapt_lightgbm(
         estimator=booster,
         feature_names=tuple(names),
         categories=categories,
-        output_space="log-odds",
+        output_space=output_space,
         description=f"{description} ({len(parsed.trees)} trees, {len(names)} inputs)",
+        task=task,
+        classes=("0", "1") if task == "binary" else classes,
+        task_note=f"LightGBM objective {parsed.objective!r}",
         canonical=canonical_text(parsed),
     )

@@ -1,4 +1,5 @@
-"""scikit-learn classifiers, alone or at the end of a Pipeline: what their families share.
+"""scikit-learn classifiers and regressors, alone or at the end of a Pipeline: what their
+families share.
 
 Predictions go through the estimator as the user fitted it (a Pipeline takes the raw frame).
 The family classes differ only in how they explain: tree ensembles (:mod:`._sklearn_trees`),
@@ -19,22 +20,38 @@ import numpy as np
 import pandas as pd
 
 from explain.errors import UnsupportedModelError
-from explain.models._base import TabularAdapter, logit
+from explain.models._base import OutputSpace, TabularAdapter, Task, logit
 from explain.models._pipeline import dense, final_step, known_categories, preprocessing, source_columns
 
 
 @dataclass(eq=False)
 class SklearnAdapter(TabularAdapter):
-    """A fitted scikit-learn binary classifier or a Pipeline ending in one."""
+    """A fitted scikit-learn classifier or regressor, or a Pipeline ending in one."""
 
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
-        """Probability for probability-space models, else the decision function (log-odds)."""
+        """The estimate (regression); probabilities for probability-space models; else the
+        decision function (log-odds, or per-class margins for multiclass)."""
         x = self.prepare(frame)
+        if self.task == "regression":
+            estimate = np.asarray(self.estimator.predict(x), dtype=float).ravel()
+            return np.log(estimate) if self.output_space == "log-target" else estimate
         if self.output_space == "probability":
-            return np.asarray(self.estimator.predict_proba(x)[:, 1], dtype=float)
+            proba = np.asarray(self.estimator.predict_proba(x), dtype=float)
+            return proba if self.task == "multiclass" else proba[:, 1]
         if not hasattr(self.estimator, "decision_function"):
-            return logit(self.estimator.predict_proba(x)[:, 1])
-        return np.asarray(self.estimator.decision_function(x), dtype=float).ravel()
+            proba = self.estimator.predict_proba(x)
+            return logit(proba) if self.task == "multiclass" else logit(proba[:, 1])
+        raw = np.asarray(self.estimator.decision_function(x), dtype=float)
+        return raw if self.task == "multiclass" else raw.ravel()
+
+    def predict_response(self, frame: pd.DataFrame) -> np.ndarray:
+        """The model's own ``predict_proba`` (or ``predict`` for a regressor), never a transform of
+        the raw output: one-vs-rest and multinomial models differ in how margins become probabilities."""
+        x = self.prepare(frame)
+        if self.task == "regression":
+            return np.asarray(self.estimator.predict(x), dtype=float).ravel()
+        proba = np.asarray(self.estimator.predict_proba(x), dtype=float)
+        return proba if self.task == "multiclass" else proba[:, 1]
 
     def transform(self, x: pd.DataFrame) -> np.ndarray:
         """The rows as the final estimator sees them (after a Pipeline's preprocessing)."""
@@ -42,10 +59,13 @@ class SklearnAdapter(TabularAdapter):
         return dense(steps.transform(x) if steps is not None else x)
 
     def sum_back(self, values: np.ndarray) -> np.ndarray:
-        """Contributions of encoded columns (rows × encoded) summed to raw inputs (rows × inputs)."""
+        """Contributions of encoded columns (rows × encoded [× classes]) summed to raw inputs
+        (rows × inputs [× classes])."""
         steps = preprocessing(self.estimator)
         if steps is None:
             return values
+        if values.ndim == 3:
+            return np.stack([self.sum_back(values[:, :, c]) for c in range(values.shape[2])], axis=2)
         source = source_columns(steps, list(self.feature_names), values.shape[1])
         out = np.zeros((values.shape[0], len(self.feature_names)))
         np.add.at(out.T, source, values.T)
@@ -99,12 +119,29 @@ def canonical_skops(data: bytes) -> bytes:
 
 _PROBABILITY_TREES = ("RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier")
 _MARGIN_TREES = ("GradientBoostingClassifier", "HistGradientBoostingClassifier")
+_REGRESSION_TREES = (
+    "RandomForestRegressor",
+    "ExtraTreesRegressor",
+    "DecisionTreeRegressor",
+    "GradientBoostingRegressor",
+    "HistGradientBoostingRegressor",
+)
+
+
+def _log_link(final: Any) -> bool:
+    """Whether a regressor predicts exp of its raw output (Poisson, Gamma, Tweedie with a log link)."""
+    name = type(final).__name__
+    if name in ("PoissonRegressor", "GammaRegressor"):
+        return True
+    if name == "TweedieRegressor":
+        return getattr(final, "link", "auto") == "log" or (getattr(final, "link", "auto") == "auto" and final.power > 0)
+    return name == "HistGradientBoostingRegressor" and getattr(final, "loss", "") in ("poisson", "gamma")
 
 
 def adapt_sklearn(model: Any, *, description: str | None = None) -> SklearnAdapter:
-    """Wrap a fitted scikit-learn binary classifier or Pipeline ending in one, choosing the
-    family class by the final estimator."""
-    from sklearn.base import is_classifier
+    """Wrap a fitted scikit-learn classifier or regressor, or a Pipeline ending in one, choosing
+    the family class by the final estimator and the task by what the model is."""
+    from sklearn.base import is_classifier, is_regressor
 
     from explain.models._sklearn_generic import SklearnGenericAdapter
     from explain.models._sklearn_linear import SklearnLinearAdapter
@@ -112,14 +149,20 @@ def adapt_sklearn(model: Any, *, description: str | None = None) -> SklearnAdapt
 
     final = final_step(model)
     name = type(final).__name__
-    if not is_classifier(model) or not hasattr(model, "predict_proba"):
+    task: Task
+    classes: tuple[str, ...] = ()
+    if is_regressor(model):
+        task = "regression"
+    elif is_classifier(model) and hasattr(model, "predict_proba"):
+        found = getattr(model, "classes_", None)
+        if found is None or len(found) < 2:
+            raise UnsupportedModelError(f"{name} knows fewer than two classes; there is nothing to explain.")
+        classes = tuple(str(c) for c in found)
+        task = "binary" if len(classes) == 2 else "multiclass"
+    else:
         raise UnsupportedModelError(
-            f"{name} is not a classifier with predict_proba; regression models are not supported yet."
+            f"{name} is neither a regressor nor a classifier with predict_proba; those are what is explained."
         )
-    classes = getattr(model, "classes_", None)
-    if classes is None or len(classes) != 2:
-        n = 0 if classes is None else len(classes)
-        raise UnsupportedModelError(f"{name} predicts {n} classes; only binary classifiers are explained for now.")
     names = getattr(model, "feature_names_in_", None)
     if names is None:
         raise UnsupportedModelError(
@@ -127,17 +170,27 @@ def adapt_sklearn(model: Any, *, description: str | None = None) -> SklearnAdapt
             "are matched by name, never by position."
         )
     family: type[SklearnAdapter]
-    if name in _PROBABILITY_TREES or name in _MARGIN_TREES:
+    if name in _PROBABILITY_TREES or name in _MARGIN_TREES or name in _REGRESSION_TREES:
         family = SklearnTreeAdapter
-    elif hasattr(final, "coef_") and hasattr(final, "decision_function"):
+    elif hasattr(final, "coef_") and (hasattr(final, "decision_function") or task == "regression"):
         family = SklearnLinearAdapter
     else:
         family = SklearnGenericAdapter
+    output_space: OutputSpace
+    if task == "regression":
+        output_space = "log-target" if _log_link(final) else "target"
+    elif name in _PROBABILITY_TREES:
+        output_space = "probability"
+    else:
+        output_space = "margin" if task == "multiclass" and family is not SklearnGenericAdapter else "log-odds"
     steps = " → ".join(type(s).__name__ for _, s in model.steps) if hasattr(model, "steps") else name
     return family(
         estimator=model,
         feature_names=tuple(str(n) for n in names),
         categories=known_categories(model),
-        output_space="probability" if name in _PROBABILITY_TREES else "log-odds",
+        output_space=output_space,
         description=description or f"scikit-learn {steps}",
+        task=task,
+        classes=classes,
+        task_note=f"scikit-learn {name}" + (f", classes {', '.join(classes)}" if task == "multiclass" else ""),
     )

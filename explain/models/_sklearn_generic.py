@@ -1,5 +1,5 @@
-"""Any other scikit-learn classifier: shap's PermutationExplainer on the logit of
-``predict_proba``, with a seeded background. Exactly additive by construction."""
+"""Any other scikit-learn model: shap's PermutationExplainer on the logit of ``predict_proba``
+(or on the estimate of a regressor), with a seeded background. Exactly additive by construction."""
 
 from __future__ import annotations
 
@@ -16,14 +16,21 @@ from explain.models._sklearn import SklearnAdapter
 
 @dataclass(eq=False)
 class SklearnGenericAdapter(SklearnAdapter):
-    """A classifier without a structure shap can exploit; explained as a black box on raw inputs."""
+    """A model without a structure shap can exploit; explained as a black box on raw inputs."""
 
     family: ClassVar[str] = "sklearn-other"
     needs_background: ClassVar[bool] = True
 
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
-        """The logit of ``predict_proba``: the space the permutation explanation adds up in."""
-        return logit(self.estimator.predict_proba(self.prepare(frame))[:, 1])
+        """The space the permutation explanation adds up in: the estimate (regression), else the
+        logit of ``predict_proba`` (of the positive class, or of every class)."""
+        return self._raw(self.prepare(frame))
+
+    def _raw(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.task == "regression":
+            return np.asarray(self.estimator.predict(frame), dtype=float).ravel()
+        proba = np.asarray(self.estimator.predict_proba(frame), dtype=float)
+        return logit(proba) if self.task == "multiclass" else logit(proba[:, 1])
 
     def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
         """Permutation SHAP with one pass forward and back through the inputs (exactly additive)."""
@@ -32,18 +39,22 @@ class SklearnGenericAdapter(SklearnAdapter):
         if background is None or len(background) == 0:
             raise ExplainError("a model-agnostic explanation needs background rows (reference data or decisions).")
         codes = _CategoryCodes(pd.concat([background, x]))
-        model = self.estimator
 
         def f(arr: np.ndarray) -> np.ndarray:
-            return logit(model.predict_proba(codes.decode(arr))[:, 1])
+            return self._raw(codes.decode(arr))
 
         masker = shap.maskers.Independent(codes.encode(background), max_samples=len(background))
         explainer = shap.PermutationExplainer(f, masker, seed=random_state)
         with self.lock:  # the explainer and the masker keep per-call state
             exp = explainer(codes.encode(x), max_evals=2 * len(self.feature_names) + 1, silent=True)
         values = np.asarray(exp.values, dtype=float)
-        base = np.broadcast_to(np.asarray(exp.base_values, dtype=float).ravel(), (len(x),)).copy()
-        name = f"shap PermutationExplainer on logit(predict_proba), background {len(background)} rows"
+        base_values = np.asarray(exp.base_values, dtype=float)
+        if self.task == "multiclass":  # values (rows, inputs, classes), one base per class
+            base = np.broadcast_to(base_values.reshape(-1, len(self.classes)), (len(x), len(self.classes))).copy()
+        else:
+            base = np.broadcast_to(base_values.ravel(), (len(x),)).copy()
+        space = "the estimate" if self.task == "regression" else "logit(predict_proba)"
+        name = f"shap PermutationExplainer on {space}, background {len(background)} rows"
         return Attribution(values, base, name)
 
 

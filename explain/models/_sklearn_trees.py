@@ -28,20 +28,26 @@ class SklearnTreeAdapter(SklearnAdapter):
         self.explainer = shap.TreeExplainer(final_step(self.estimator))
 
     def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
-        """TreeSHAP on the encoded columns, summed back to raw inputs."""
+        """TreeSHAP on the encoded columns, summed back to raw inputs; every class for multiclass."""
         z = self.transform(x)
         with self.lock:  # shap's explainer keeps state between calls
             values = np.asarray(self.explainer.shap_values(z, check_additivity=False), dtype=float)
-            expected = self.explainer.expected_value
-        if values.ndim == 3:  # (rows, features, classes): keep the positive class
-            values = values[:, :, 1]
+            expected = np.ravel(np.asarray(self.explainer.expected_value, dtype=float))
+        if values.ndim == 2 and len(x) == 1 and values.shape[0] != 1:  # one row: shap drops the row axis
+            values = values[None, ...]
         if values.ndim == 1:
             values = values[None, :]
-        base = np.full(len(x), float(np.ravel(expected)[-1]))
-        return Attribution(self.sum_back(values), base, "shap TreeExplainer (exact, path-dependent)")
+        name = "shap TreeExplainer (exact, path-dependent)"
+        if self.task == "multiclass":  # (rows, encoded, classes) and one base per class
+            return Attribution(self.sum_back(values), np.tile(expected, (len(x), 1)), name)
+        if values.ndim == 3:  # (rows, encoded, 2): keep the positive class
+            values = values[:, :, 1]
+        return Attribution(self.sum_back(values), np.full(len(x), float(expected[-1])), name)
 
     def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
         """Interaction values on the encoded columns, summed back to pairs of raw inputs."""
+        if self.task != "binary":
+            return None
         z = self.transform(x)
         with self.lock:
             values = self.explainer.shap_interaction_values(z)

@@ -148,7 +148,8 @@ BAD_BUNDLES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "unsupported task",
         _edit_toml('task = "binary"', 'task = "regression"'),
-        r"task 'regression' is not supported yet",
+        r"task = 'regression', but the model is a binary classifier \(LightGBM objective 'binary'\); "
+        r"set task = 'binary'",
     ),
     (
         "duplicate ids",
@@ -330,7 +331,7 @@ def test_many_models_are_checked_in_one_child_process(loan_copy: Path, monkeypat
     assert len(calls) == 1 and all(not isinstance(m, Exception) for m in loaded)
 
 
-def test_from_estimator_refuses_bad_ids_and_multiclass() -> None:
+def test_from_estimator_refuses_bad_ids_and_says_what_the_model_is() -> None:
     from sklearn.linear_model import LinearRegression, LogisticRegression
 
     rng = np.random.default_rng(0)
@@ -339,9 +340,13 @@ def test_from_estimator_refuses_bad_ids_and_multiclass() -> None:
     with pytest.raises(ExplainError, match="ids must be unique"):
         Bundle.from_estimator(model, x.assign(key=[1, 1, *list(range(2, 60))]), id_column="key")
     three = LogisticRegression().fit(x, np.digitize(x.a, [-0.5, 0.5]))
-    with pytest.raises(ExplainError, match="predicts 3 classes; only binary classifiers"):
+    with pytest.raises(
+        ExplainError, match=r"the model is a multiclass classifier with 3 classes .*binary classifiers only"
+    ):
         Bundle.from_estimator(three, x)
-    with pytest.raises(ExplainError, match="regression models are not supported yet"):
+    with pytest.raises(ExplainError, match=r"task = 'binary', but the model is a multiclass classifier with 3 classes"):
+        Bundle.from_estimator(three, x, spec={"task": "binary"})
+    with pytest.raises(ExplainError, match=r"the model is a regression model \(scikit-learn LinearRegression\)"):
         Bundle.from_estimator(LinearRegression().fit(x, x.a), x)
     unnamed = LogisticRegression().fit(x.to_numpy(), (x.a > 0).astype(int))
     with pytest.raises(ExplainError, match="fitted without column names"):
