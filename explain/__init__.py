@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from explain.bundle import TABLE_FORMATS as TABLE_FORMATS
     from explain.bundle import TABLES as TABLES
     from explain.bundle import UNKNOWN_OUTCOME as UNKNOWN_OUTCOME
+    from explain.bundle import Band as Band
     from explain.bundle import Bundle as Bundle
+    from explain.bundle import ClassRules as ClassRules
     from explain.bundle import ColumnSpec as ColumnSpec
     from explain.bundle import DecisionRule as DecisionRule
     from explain.bundle import FeatureProfile as FeatureProfile
@@ -53,10 +55,13 @@ if TYPE_CHECKING:
     from explain.bundle import PopulationProfile as PopulationProfile
     from explain.bundle import Spec as Spec
     from explain.bundle import TableName as TableName
+    from explain.bundle import TargetRules as TargetRules
+    from explain.bundle import TaskVerdict as TaskVerdict
     from explain.bundle import bundle_fingerprint as bundle_fingerprint
     from explain.bundle import check_bundle as check_bundle
     from explain.bundle import check_spec as check_spec
     from explain.bundle import check_table_name as check_table_name
+    from explain.bundle import class_verdicts as class_verdicts
     from explain.bundle import compute_profile as compute_profile
     from explain.bundle import display_value as display_value
     from explain.bundle import format_count as format_count
@@ -84,6 +89,7 @@ if TYPE_CHECKING:
     from explain.bundle import slugify as slugify
     from explain.bundle import spec_to_toml as spec_to_toml
     from explain.bundle import stored_value as stored_value
+    from explain.bundle import target_verdicts as target_verdicts
     from explain.bundle import text_values as text_values
     from explain.bundle import unit_label as unit_label
     from explain.bundle import write_bundle as write_bundle
@@ -180,6 +186,12 @@ if TYPE_CHECKING:
 _NAMES = {
     "Bundle": "explain.bundle",
     "ColumnSpec": "explain.bundle",
+    "Band": "explain.bundle",
+    "ClassRules": "explain.bundle",
+    "TargetRules": "explain.bundle",
+    "TaskVerdict": "explain.bundle",
+    "class_verdicts": "explain.bundle",
+    "target_verdicts": "explain.bundle",
     "DecisionRule": "explain.bundle",
     "FeatureProfile": "explain.bundle",
     "FeatureSpec": "explain.bundle",

@@ -55,6 +55,12 @@ if TYPE_CHECKING:
     from ._spec_parse import parse_spec as parse_spec
     from ._spec_toml import spec_to_toml as spec_to_toml
     from ._tables import text_values as text_values
+    from ._task_rules import Band as Band
+    from ._task_rules import ClassRules as ClassRules
+    from ._task_rules import TargetRules as TargetRules
+    from ._task_rules import TaskVerdict as TaskVerdict
+    from ._task_rules import class_verdicts as class_verdicts
+    from ._task_rules import target_verdicts as target_verdicts
     from ._upload import read_batch as read_batch
     from ._write import write_bundle as write_bundle
 
@@ -72,6 +78,12 @@ _NAMES = {
     "bundle_fingerprint": "._fingerprint",
     "text_values": "._tables",
     "ColumnSpec": "._spec",
+    "Band": "._task_rules",
+    "ClassRules": "._task_rules",
+    "TargetRules": "._task_rules",
+    "TaskVerdict": "._task_rules",
+    "class_verdicts": "._task_rules",
+    "target_verdicts": "._task_rules",
     "DecisionRule": "._spec",
     "FeatureSpec": "._spec",
     "Kind": "._spec",

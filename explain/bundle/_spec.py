@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pandas import NA as _NA
 
 from explain._task import Task
+from explain.bundle._task_rules import ClassRules, TargetRules
 
 Side = Literal["above", "below"]
 Change = Literal["increase_only", "decrease_only", "any"]
@@ -112,6 +113,8 @@ class Spec:
     features: dict[str, FeatureSpec] = field(default_factory=dict)
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     outcome_labels: dict[str, str] = field(default_factory=dict)  # {"1": "Defaulted", "0": "Repaid"}
+    classes: ClassRules = field(default_factory=ClassRules)  # multiclass: class words, order, rules
+    target: TargetRules = field(default_factory=TargetRules)  # regression: what is estimated, bands
     schema_version: int = SCHEMA_VERSION
 
     @property

@@ -29,6 +29,7 @@ from explain.bundle._spec import (
     Side,
     Spec,
 )
+from explain.bundle._task_rules import parse_class_rules, parse_target_rules
 from explain.errors import SpecError
 
 _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -49,6 +50,8 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "features": dict,
     "columns": dict,
     "outcome_labels": dict,
+    "classes": dict,
+    "target": dict,
 }
 _DECISION_KEYS: dict[str, type | tuple[type, ...]] = {
     "threshold": (int, float),
@@ -174,6 +177,13 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
     features = _parse_features(top.get("features", {}), source, problems)
     columns = _parse_columns(top.get("columns", {}), features, source, problems)
     outcome_labels = _parse_outcome_labels(top.get("outcome_labels", {}), source, problems)
+    classes = parse_class_rules(top.get("classes", {}), source, problems)
+    target = parse_target_rules(top.get("target", {}), source, problems)
+    for table, needs in (("classes", "multiclass"), ("target", "regression")):
+        if table in top and task != needs:
+            problems.append(
+                SpecError(f"{source}: [{table}] describes a {needs} model, but task = {task!r}; remove it or fix task.")
+            )
     for field_name in ("model", "decisions", "reference", "current"):
         value = top.get(field_name)
         if isinstance(value, str) and (not value or PurePath(value).is_absolute() or ".." in PurePath(value).parts):
@@ -201,6 +211,8 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
         features=features,
         columns=columns,
         outcome_labels=outcome_labels,
+        classes=classes,
+        target=target,
         schema_version=SCHEMA_VERSION,
     )
     return spec, problems

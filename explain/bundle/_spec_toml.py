@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from explain.bundle._spec import Spec
+from explain.bundle._task_rules import ClassRules, TargetRules
 from explain.errors import SpecError
 
 _TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -61,6 +62,7 @@ def spec_to_toml(spec: Spec) -> str:
     if spec.outcome_labels:
         pairs = ", ".join(f"{k} = {value(v)}" for k, v in sorted(spec.outcome_labels.items(), reverse=True))
         lines.append(f"outcome_labels = {{ {pairs} }}")
+    lines += _task_tables(spec, value)
     for f in spec.features.values():
         lines.append(f"\n[features.{key(f.name)}]")
         for k, v in asdict(f).items():
@@ -73,3 +75,35 @@ def spec_to_toml(spec: Spec) -> str:
             if k != "name" and v not in (None, "", False):
                 lines.append(f"{k} = {value(v)}")
     return "\n".join(lines) + "\n"
+
+
+def _task_tables(spec: Spec, value: Any) -> list[str]:
+    """``[classes]`` of a multiclass spec and ``[target]`` of a regression one, where they say anything."""
+    lines: list[str] = []
+    c = spec.classes
+    if spec.task == "multiclass" and c != ClassRules():
+        lines.append("\n[classes]")
+        if c.labels:
+            pairs = ", ".join(f"{toml_string(k)} = {value(v)}" for k, v in c.labels.items())
+            lines.append(f"labels = {{ {pairs} }}")
+        for name, listed in (("order", c.order), ("adverse", c.adverse)):
+            if listed:
+                lines.append(f"{name} = [{', '.join(toml_string(v) for v in listed)}]")
+        if c.min_probability is not None:
+            lines.append(f"min_probability = {c.min_probability!r}")
+        lines.append(f"otherwise = {value(c.otherwise)}")
+    t = spec.target
+    if spec.task == "regression" and t != TargetRules():
+        lines.append("\n[target]")
+        lines.append(f"label = {value(t.label)}")
+        if t.unit:
+            lines.append(f"unit = {value(t.unit)}")
+        if t.decimals is not None:
+            lines.append(f"decimals = {t.decimals}")
+        if t.bands:
+            bands = [
+                f"{{ label = {value(b.label)}" + ("" if b.below is None else f", below = {b.below!r}") + " }"
+                for b in t.bands
+            ]
+            lines.append(f"bands = [{', '.join(bands)}]")
+    return lines

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from explain.bundle._spec import Spec
+from explain.bundle._task_rules import check_classes
 
 if TYPE_CHECKING:
     from explain.bundle._bundle import TableName
@@ -74,7 +75,9 @@ def check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, pro
                 f"set task = {adapter.task!r}" + (" (binary is the default)." if spec.task == "binary" else ".")
             )
         )
-    elif adapter.task != "binary":
+    elif adapter.task == "multiclass":
+        check_classes(spec.classes, adapter.classes, source, problems)
+    if spec.task == adapter.task and adapter.task != "binary":
         problems.append(
             SpecError(
                 f"{source}: task = {adapter.task!r}: the model is {adapter.what_it_is}. Its exact contributions "
