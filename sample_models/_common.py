@@ -132,3 +132,52 @@ def bernoulli(logits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def zscore(x: np.ndarray) -> np.ndarray:
     """Standardise with the sample's own mean and standard deviation (missing values kept)."""
     return (x - np.nanmean(x)) / np.nanstd(x)
+
+
+#: Sizes of the multiclass and regression samples (grades, limits).
+TASK_SAMPLE_SIZES = {
+    "full": {"train": 20_000, "reference": 4_000, "decisions": 6_000, "current": 3_000},
+    "test": {"train": 6_000, "reference": 1_500, "decisions": 1_000, "current": 1_000},
+}
+
+#: How the credit-file inputs the grades and limits samples share are described in their specs.
+CREDIT_FILE_FEATURES: dict[str, dict[str, Any]] = {
+    "revolving_utilization": {
+        "label": "Credit card utilization",
+        "unit": "%",
+        "kind": "percent",
+        "scale": 100,
+        "decimals": 0,
+        "actionable": True,
+        "change": "decrease_only",
+        "reason_low": "Little of the available card credit is used",
+        "reason_high": "Much of the available card credit is used",
+    },
+    "delinquencies_2y": {
+        "label": "Late payments in the last 2 years",
+        "unit": "payments",
+        "kind": "count",
+        "reason_low": "No recent late payments",
+        "reason_high": "There were recent late payments",
+    },
+    "credit_history_years": {
+        "label": "Length of credit history",
+        "unit": "years",
+        "kind": "duration",
+        "decimals": 1,
+        "reason_low": "The credit history is short",
+        "reason_high": "The credit history is long",
+    },
+}
+
+
+def credit_file(n: int, rng: np.random.Generator, *, income_factor: float = 1.0) -> pd.DataFrame:
+    """Income and the credit-file inputs of ``n`` people, drawn independently of each other."""
+    return pd.DataFrame(
+        {
+            "annual_income": np.round(rng.lognormal(10.9, 0.45, n) * income_factor, -2),
+            "revolving_utilization": np.round(np.clip(rng.beta(2.0, 3.0, n) * 100, 0, 100)),
+            "delinquencies_2y": rng.poisson(0.5, n).astype(float),
+            "credit_history_years": np.round(np.clip(rng.gamma(3.0, 3.0, n), 0.5, 40), 1),
+        }
+    )

@@ -16,7 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sample_models._common import GroundTruth, SampleData, as_categories, split, train_lightgbm, with_ids, zscore
+from sample_models._common import (
+    CREDIT_FILE_FEATURES,
+    TASK_SAMPLE_SIZES,
+    GroundTruth,
+    SampleData,
+    as_categories,
+    credit_file,
+    split,
+    train_lightgbm,
+    with_ids,
+    zscore,
+)
 
 NAME = "grades"
 ID = "application_id"
@@ -27,10 +38,7 @@ PURPOSES = ["debt consolidation", "credit card", "home improvement", "car", "oth
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CATEGORIES = {"loan_purpose": PURPOSES, "signup_weekday": WEEKDAYS}
 DTI_SHIFT = 8.0
-SIZES = {
-    "full": {"train": 20_000, "reference": 4_000, "decisions": 6_000, "current": 3_000},
-    "test": {"train": 6_000, "reference": 1_500, "decisions": 1_000, "current": 1_000},
-}
+SIZES = TASK_SAMPLE_SIZES
 ROUNDS = {"full": 200, "test": 80}
 
 GROUND_TRUTH = GroundTruth(
@@ -78,32 +86,7 @@ SPEC: dict[str, Any] = {
             "reason_low": "Debt obligations are modest relative to income",
             "reason_high": "Debt obligations are high relative to income",
         },
-        "revolving_utilization": {
-            "label": "Credit card utilization",
-            "unit": "%",
-            "kind": "percent",
-            "scale": 100,
-            "decimals": 0,
-            "actionable": True,
-            "change": "decrease_only",
-            "reason_low": "Little of the available card credit is used",
-            "reason_high": "Much of the available card credit is used",
-        },
-        "delinquencies_2y": {
-            "label": "Late payments in the last 2 years",
-            "unit": "payments",
-            "kind": "count",
-            "reason_low": "No recent late payments",
-            "reason_high": "There were recent late payments",
-        },
-        "credit_history_years": {
-            "label": "Length of credit history",
-            "unit": "years",
-            "kind": "duration",
-            "decimals": 1,
-            "reason_low": "The credit history is short",
-            "reason_high": "The credit history is long",
-        },
+        **CREDIT_FILE_FEATURES,
         "loan_purpose": {"label": "Loan purpose"},
         "months_at_address": {"label": "Months at current address", "unit": "months", "kind": "duration"},
         "signup_weekday": {"label": "Day of application"},
@@ -114,23 +97,14 @@ FEATURES = list(SPEC["features"])
 
 def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.DataFrame:
     """``n`` applications with their latent risk (dropped before training) and grade."""
-    income = np.round(rng.lognormal(10.9, 0.45, n), -2)
+    frame = credit_file(n, rng)
     dti = np.clip(rng.gamma(4.0, 5.0, n) + (DTI_SHIFT if shifted else 0.0), 0, 75)
-    utilization = np.clip(rng.beta(2.0, 3.0, n) * 100, 0, 100)
-    late = rng.poisson(0.5, n).astype(float)
-    history = np.round(np.clip(rng.gamma(3.0, 3.0, n), 0.5, 40), 1)
-    frame = pd.DataFrame(
-        {
-            "annual_income": income,
-            "debt_to_income": np.round(dti, 1),
-            "revolving_utilization": np.round(utilization),
-            "delinquencies_2y": late,
-            "credit_history_years": history,
-            "loan_purpose": rng.choice(PURPOSES, n),
-            "months_at_address": rng.integers(1, 240, n).astype(float),
-            "signup_weekday": rng.choice(WEEKDAYS, n),
-        }
-    )
+    frame.insert(1, "debt_to_income", np.round(dti, 1))
+    frame["loan_purpose"] = rng.choice(PURPOSES, n)
+    frame["months_at_address"] = rng.integers(1, 240, n).astype(float)
+    frame["signup_weekday"] = rng.choice(WEEKDAYS, n)
+    income, utilization = frame["annual_income"].to_numpy(), frame["revolving_utilization"].to_numpy()
+    late, history = frame["delinquencies_2y"].to_numpy(), frame["credit_history_years"].to_numpy()
     risk = (
         0.9 * zscore(frame["debt_to_income"].to_numpy())
         + 0.7 * zscore(utilization)

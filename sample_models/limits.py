@@ -16,7 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sample_models._common import GroundTruth, SampleData, as_categories, lightgbm_params, split, with_ids
+from sample_models._common import (
+    CREDIT_FILE_FEATURES,
+    TASK_SAMPLE_SIZES,
+    GroundTruth,
+    SampleData,
+    as_categories,
+    credit_file,
+    lightgbm_params,
+    split,
+    with_ids,
+)
 
 NAME = "limits"
 ID = "customer_id"
@@ -25,10 +35,7 @@ SEGMENTS = ["standard", "plus", "premium"]
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CATEGORIES = {"segment": SEGMENTS, "signup_weekday": WEEKDAYS}
 INCOME_SHIFT = 1.15
-SIZES = {
-    "full": {"train": 20_000, "reference": 4_000, "decisions": 6_000, "current": 3_000},
-    "test": {"train": 6_000, "reference": 1_500, "decisions": 1_000, "current": 1_000},
-}
+SIZES = TASK_SAMPLE_SIZES
 ROUNDS = {"full": 250, "test": 100}
 
 GROUND_TRUTH = GroundTruth(
@@ -78,32 +85,7 @@ SPEC: dict[str, Any] = {
             "reason_low": "Little existing debt",
             "reason_high": "Existing debt is high",
         },
-        "revolving_utilization": {
-            "label": "Credit card utilization",
-            "unit": "%",
-            "kind": "percent",
-            "scale": 100,
-            "decimals": 0,
-            "actionable": True,
-            "change": "decrease_only",
-            "reason_low": "Little of the available card credit is used",
-            "reason_high": "Much of the available card credit is used",
-        },
-        "delinquencies_2y": {
-            "label": "Late payments in the last 2 years",
-            "unit": "payments",
-            "kind": "count",
-            "reason_low": "No recent late payments",
-            "reason_high": "There were recent late payments",
-        },
-        "credit_history_years": {
-            "label": "Length of credit history",
-            "unit": "years",
-            "kind": "duration",
-            "decimals": 1,
-            "reason_low": "The credit history is short",
-            "reason_high": "The credit history is long",
-        },
+        **CREDIT_FILE_FEATURES,
         "segment": {"label": "Customer segment"},
         "card_digit": {"label": "Last digit of card number", "kind": "count"},
         "signup_weekday": {"label": "Day of sign-up"},
@@ -114,11 +96,10 @@ FEATURES = list(SPEC["features"])
 
 def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.DataFrame:
     """``n`` customers and the limit the bank's policy gave each (rounded to $100)."""
-    income = np.round(rng.lognormal(10.9, 0.45, n) * (INCOME_SHIFT if shifted else 1.0), -2)
+    frame = credit_file(n, rng, income_factor=INCOME_SHIFT if shifted else 1.0)
+    income, utilization = frame["annual_income"].to_numpy(), frame["revolving_utilization"].to_numpy()
+    late, history = frame["delinquencies_2y"].to_numpy(), frame["credit_history_years"].to_numpy()
     debt = np.round(rng.gamma(2.0, 6_000.0, n), -2)
-    utilization = np.round(np.clip(rng.beta(2.0, 3.0, n) * 100, 0, 100))
-    late = rng.poisson(0.5, n).astype(float)
-    history = np.round(np.clip(rng.gamma(3.0, 3.0, n), 0.5, 40), 1)
     segment = rng.choice(SEGMENTS, n, p=[0.6, 0.3, 0.1])
     uplift = pd.Series(segment).map({"standard": 1.0, "plus": 1.2, "premium": 1.6}).to_numpy()
     limit = (
@@ -126,19 +107,12 @@ def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.D
         - 0.05 * debt
         + rng.normal(0, 400, n)
     )
-    return pd.DataFrame(
-        {
-            "annual_income": income,
-            "existing_debt": debt,
-            "revolving_utilization": utilization,
-            "delinquencies_2y": late,
-            "credit_history_years": history,
-            "segment": segment,
-            "card_digit": rng.integers(0, 10, n).astype(float),
-            "signup_weekday": rng.choice(WEEKDAYS, n),
-            OUTCOME: np.round(np.clip(limit, 500, None), -2),
-        }
-    )
+    frame.insert(1, "existing_debt", debt)
+    frame["segment"] = segment
+    frame["card_digit"] = rng.integers(0, 10, n).astype(float)
+    frame["signup_weekday"] = rng.choice(WEEKDAYS, n)
+    frame[OUTCOME] = np.round(np.clip(limit, 500, None), -2)
+    return frame
 
 
 def train(data: SampleData, size: str, seed: int) -> Any:
