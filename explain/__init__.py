@@ -137,6 +137,7 @@ if TYPE_CHECKING:
     from explain.errors import OutcomesMissingError as OutcomesMissingError
     from explain.errors import SpecError as SpecError
     from explain.errors import UnsupportedModelError as UnsupportedModelError
+    from explain.errors import UnsupportedTaskError as UnsupportedTaskError
     from explain.evaluation import FOUR_FIFTHS as FOUR_FIFTHS
     from explain.evaluation import MAJOR as MAJOR
     from explain.evaluation import MIN_BATCH_ROWS as MIN_BATCH_ROWS
@@ -346,6 +347,7 @@ _NAMES = {
     "OutcomesMissingError": "explain.errors",
     "SpecError": "explain.errors",
     "UnsupportedModelError": "explain.errors",
+    "UnsupportedTaskError": "explain.errors",
     "AuditStamp": "explain._stamp",
     "library_versions": "explain._stamp",
     "make_stamp": "explain._stamp",

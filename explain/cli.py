@@ -33,10 +33,16 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def _show(bundle: Bundle, decision_id: str, table: str) -> None:
-    result = explain_decision(bundle, decision_id, data=table)
+def _show(bundle: Bundle, decision_id: str, table: str, target_class: str | None = None) -> None:
+    result = explain_decision(bundle, decision_id, data=table, target_class=target_class)
+    prediction = result.prediction
     print(f"{bundle.name} · decision {result.id}")
-    print(result.prediction.headline)
+    print(prediction.headline)
+    if prediction.class_probabilities:
+        print("Chances: " + ", ".join(f"{label} {format_percent(p)}" for label, p in prediction.class_probabilities))
+        print(f"Contributions explain: {prediction.explained_label}")
+    if result.view_note:
+        print(result.view_note)
     print()
     print(result.summary)
     print()
@@ -50,9 +56,12 @@ def _show(bundle: Bundle, decision_id: str, table: str) -> None:
     for warning in result.warnings:
         print(f"  - {warning}")
     print()
-    print(f"Model baseline {format_percent(result.base.probability)}", end="")
+    units = prediction.units
+    print(f"Model baseline {units.value(result.base.probability)}", end="")
     if result.base.observed_rate is not None:
-        print(f"; {result.base.observed_note}: {format_percent(result.base.observed_rate)}", end="")
+        observed = result.base.observed_rate
+        shown = units.value(observed) if prediction.task == "regression" else format_percent(observed)
+        print(f"; {result.base.observed_note}: {shown}", end="")
     print()
     print(result.stamp.text())
 
@@ -116,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("bundle", type=Path)
     show.add_argument("decision_id")
     show.add_argument("--table", choices=["decisions", "reference", "current"], default="decisions")
+    show.add_argument(
+        "--class", dest="target_class", help="multiclass: explain this class instead of the predicted one"
+    )
     imp = sub.add_parser("importance", help="permutation and mean |SHAP| importance with intervals")
     imp.add_argument("bundle", type=Path)
     imp.add_argument("--repeats", type=int, default=5)
@@ -140,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         bundle = load_bundle(args.bundle)
         if args.command == "show":
-            _show(bundle, args.decision_id, args.table)
+            _show(bundle, args.decision_id, args.table, args.target_class)
         elif args.command == "importance":
             _importance(bundle, args)
         elif args.command == "reasons":

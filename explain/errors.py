@@ -32,6 +32,11 @@ class UnsupportedModelError(ExplainError, TypeError):
     """The model is of a kind or task this library does not explain yet."""
 
 
+class UnsupportedTaskError(ExplainError, TypeError):
+    """A computation defined for some tasks only (a threshold on a binary score, say) was asked
+    of a model trained for another task; the message names both."""
+
+
 class FeatureNotFoundError(ExplainError, KeyError):
     """A model input is absent from a table or misnamed."""
 

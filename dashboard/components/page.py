@@ -23,6 +23,17 @@ def current_bundle() -> tuple[str, Bundle]:
     except ExplainError as err:
         st.error(md(f"This bundle cannot be opened: {err}"))
         st.stop()
+    if bundle.spec.task != "binary":
+        st.title(md(bundle.name))
+        st.info(
+            md(
+                f"This bundle holds {bundle.model.what_it_is}. Its decisions are explained exactly by the library "
+                f"and the command line (explain show {bundle.path or 'DIR'} ID); the dashboard's pages show binary "
+                "classifiers in this version. Choose another model in the sidebar."
+            ),
+            icon="ℹ️",
+        )
+        st.stop()
     problem = cache.bundle_problem(key)
     if problem:
         st.warning(

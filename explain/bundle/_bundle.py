@@ -84,7 +84,8 @@ class Bundle:
         return "reference data" if self.reference is not None else "decisions (no reference data in this bundle)"
 
     def outcomes(self, name: TableName = "reference") -> pd.Series:
-        """Known outcomes (0/1) of a table; raise :class:`OutcomesMissingError` when there are none."""
+        """Known outcomes of a table (0/1 for a binary model, class names for a multiclass one, the
+        target for a regression); raise :class:`OutcomesMissingError` when there are none."""
         frame = getattr(self, name)
         col = self.spec.outcome_column
         if frame is None:
@@ -101,7 +102,9 @@ class Bundle:
         known = frame[col].dropna()
         if known.empty:
             raise OutcomesMissingError(f"no outcomes are known in the {name} data of bundle {self.key!r}.")
-        return known.astype(int)
+        if self.model.task == "binary":
+            return known.astype(int)
+        return known.astype(float) if self.model.task == "regression" else known.astype(str)
 
     @classmethod
     def from_estimator(

@@ -77,14 +77,6 @@ def check_spec_against_model(spec: Spec, adapter: ModelAdapter, source: str, pro
         )
     elif adapter.task == "multiclass":
         check_classes(spec.classes, adapter.classes, source, problems)
-    if spec.task == adapter.task and adapter.task != "binary":
-        problems.append(
-            SpecError(
-                f"{source}: task = {adapter.task!r}: the model is {adapter.what_it_is}. Its exact contributions "
-                "are available from the library (explain.models.checked_contributions); bundles, decisions and "
-                "the dashboard serve binary classifiers only in this version."
-            )
-        )
     inputs = set(adapter.feature_names)
     for name in spec.features:
         if name not in inputs:
@@ -154,16 +146,9 @@ def normalize_table(
             )
     out_col = spec.outcome_column
     if out_col is not None and out_col in frame.columns:
-        values = pd.to_numeric(frame[out_col].astype("object"), errors="coerce")
-        bad = frame[out_col].notna() & ~values.isin([0, 1])
-        if bad.any():
-            example = frame.loc[bad, out_col].iloc[0]
-            problems.append(
-                BundleError(
-                    f"{where}: the outcome column {out_col!r} must hold 0 and 1 (or be empty where unknown); "
-                    f"found {example!r}."
-                )
-            )
+        problem = _outcome_problem(frame[out_col], adapter)
+        if problem is not None:
+            problems.append(BundleError(f"{where}: the outcome column {out_col!r} {problem}"))
     if len(problems) > before:
         return None
     out = frame.copy()
@@ -172,7 +157,7 @@ def normalize_table(
         return None
     out = out.drop(columns=[id_col])
     if out_col is not None and out_col in out.columns:
-        out[out_col] = pd.to_numeric(out[out_col].astype("object"), errors="coerce").astype(float)
+        out[out_col] = outcome_values(out[out_col], adapter)
     try:
         adapter.prepare(out.head(5), where=where)
     except ExplainError as err:
@@ -291,3 +276,42 @@ def check_explainable(
                     f"{source}: the model cannot be explained on the {name} table ({type(err).__name__}: {err})."
                 )
             )
+
+
+def outcome_values(column: pd.Series, adapter: ModelAdapter) -> pd.Series:
+    """Known outcomes as the task reads them: numbers (binary 0/1, a regression's target), or
+    the model's class names as text (multiclass); missing stays missing."""
+    if adapter.task != "multiclass":
+        return pd.to_numeric(column.astype("object"), errors="coerce").astype(float)
+    return column.astype("object").map(_class_name).where(column.notna(), None)
+
+
+def _class_name(value: object) -> str:
+    """A class as the model names it: 2.0 read from a file is the class "2"."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _outcome_problem(column: pd.Series, adapter: ModelAdapter) -> str | None:
+    """What is wrong with an outcome column for the model's task, or None."""
+    known = column.notna()
+    if adapter.task == "multiclass":
+        names = column[known].astype("object").map(_class_name)
+        bad = ~names.isin(adapter.classes)
+        if bad.any():
+            return (
+                f"must hold the model's classes ({', '.join(adapter.classes)}) or be empty where unknown; "
+                f"found {column[known][bad].iloc[0]!r}."
+            )
+        return None
+    values = pd.to_numeric(column.astype("object"), errors="coerce")
+    if adapter.task == "regression":
+        bad = known & ~np.isfinite(values.astype(float))
+        if bad.any():
+            return f"must hold finite numbers (or be empty where unknown); found {column[bad].iloc[0]!r}."
+        return None
+    bad = known & ~values.isin([0, 1])
+    if bad.any():
+        return f"must hold 0 and 1 (or be empty where unknown); found {column[bad].iloc[0]!r}."
+    return None

@@ -29,9 +29,12 @@ from explain.bundle._formatting import (
 from explain.bundle._profile import population_profile
 from explain.bundle._spec import Side
 from explain.decision._reasons import select_reasons, sensitive_notices, wording
+from explain.decision._task_prediction import check_target_class, task_prediction
+from explain.decision._task_view import Units
 from explain.errors import OutcomesMissingError
 from explain.models._base import sigmoid
 
+PROBABILITY_UNITS = Units("probability")
 #: A score this close to the threshold (in probability) draws a warning.
 NEAR_THRESHOLD = 0.02
 
@@ -46,10 +49,22 @@ class Prediction:
     verdict: str
     score_label: str
     adverse: bool
+    task: str = "binary"
+    said: str = ""  # the headline of a multiclass or regression decision
+    units: Units = PROBABILITY_UNITS  # what the contributions are read in
+    explained_class: str | None = None  # multiclass: the class the contributions explain
+    explained_label: str = ""
+    class_probabilities: tuple[tuple[str, float], ...] = ()  # multiclass: (class label, probability), largest first
+    estimate: float | None = None  # regression
+    band: str | None = None
+    reasons_adverse: bool | None = None  # multiclass: whether the reasons push toward an adverse outcome
 
     @property
     def headline(self) -> str:
-        """``Declined: estimated default risk 34%, above the 20% limit``."""
+        """``Declined: estimated default risk 34%, above the 20% limit`` (binary), ``Grade B: 62%
+        likely; next Grade C (24%)`` (multiclass), ``Standard limit (Credit limit: $4,200)`` (regression)."""
+        if self.task != "binary":
+            return self.said
         return (
             f"{self.verdict}: {self.score_label} {format_score(self.score, self.threshold)}, "
             f"{self.side} the {format_percent(self.threshold)} limit"
@@ -138,7 +153,8 @@ class DecisionResult:
     summary: str
     warnings: tuple[str, ...]
     stamp: AuditStamp
-    outcome: float | None
+    outcome: float | str | None
+    view_note: str = ""  # why a multiclass decision is shown in margins rather than probability points
 
     def to_frame(self) -> pd.DataFrame:
         """The contributions table (a new copy)."""
@@ -199,12 +215,25 @@ def _base(bundle: Bundle, base_raw: float, output: str) -> Base:
     return Base(raw=base_raw, probability=base_prob, observed_rate=observed, observed_note=note)
 
 
-def _reasons(bundle: Bundle, contributions: Contributions, prediction: Prediction, base: Base) -> tuple[Reason, ...]:
+def _reasons(
+    bundle: Bundle, contributions: Contributions, prediction: Prediction, distance: float
+) -> tuple[Reason, ...]:
     c = contributions
-    distance = prediction.score - base.probability
+    multiclass = prediction.task == "multiclass"
+    toward_adverse = prediction.reasons_adverse if prediction.reasons_adverse is not None else prediction.adverse
+    raising_is_adverse = (toward_adverse == (prediction.side == "above")) if multiclass else None
     reasons = []
     for j in select_reasons(bundle, c.raw, c.probability, prediction.side, distance):
-        said = wording(bundle, c.features[j], c.values[j], c.percentiles[j], c.probability[j], prediction.adverse)
+        said = wording(
+            bundle,
+            c.features[j],
+            c.values[j],
+            c.percentiles[j],
+            c.probability[j],
+            toward_adverse,
+            units=prediction.units,
+            raising_is_adverse=raising_is_adverse,
+        )
         reasons.append(
             Reason(
                 feature=c.features[j],
@@ -220,24 +249,36 @@ def _reasons(bundle: Bundle, contributions: Contributions, prediction: Predictio
     return tuple(reasons)
 
 
-def _outcome(bundle: Bundle, row: pd.Series) -> float | None:
+def _outcome(bundle: Bundle, row: pd.Series) -> float | str | None:
     column = bundle.spec.outcome_column
     if column is None or column not in row.index or is_missing(row[column]):
         return None
-    return float(row[column])
+    return str(row[column]) if bundle.model.task == "multiclass" else float(row[column])
 
 
-def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str) -> DecisionResult:
+def _build(
+    bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str, target_class: str | None = None
+) -> DecisionResult:
     """Assemble one decision's explanation from its row and its SHAP values."""
-    raw_total = float(shap.raw_output[i])
-    prediction = _prediction(bundle, raw_total)
-    raw = shap.values[i].copy()
-    probability = probability_view(raw, shap.base_values[i], raw_total, shap.output)
+    view_note = ""
+    if bundle.model.task == "binary":
+        raw_total = float(shap.raw_output[i])
+        prediction = _prediction(bundle, raw_total)
+        raw = shap.values[i].copy()
+        probability = probability_view(raw, shap.base_values[i], raw_total, shap.output)
+        base = _base(bundle, float(shap.base_values[i]), shap.output)
+    else:
+        prediction, view, raw, base_raw = task_prediction(bundle, shap, i, target_class)
+        probability, view_note = view.values, view.note
+        observed, note = _observed_for(bundle, prediction)
+        base = Base(raw=base_raw, probability=view.base, observed_rate=observed, observed_note=note)
     contributions = _contributions(bundle, row, raw, probability)
-    base = _base(bundle, float(shap.base_values[i]), shap.output)
-    reasons = _reasons(bundle, contributions, prediction, base)
+    # the move from the baseline in the reader's units
+    distance = prediction.score - base.probability if prediction.task == "binary" else float(probability.sum())
+    reasons = _reasons(bundle, contributions, prediction, distance)
+    what = None if prediction.task == "binary" else _what(bundle, prediction)
     notices = sensitive_notices(
-        bundle, probability, [r.contribution for r in reasons], prediction.score - base.probability
+        bundle, probability, [r.contribution for r in reasons], distance, prediction.units, what
     )
     stamp = make_stamp(bundle, explainer=shap.explainer, additivity_residual=shap.additivity_residual)
     return DecisionResult(
@@ -252,7 +293,28 @@ def _build(bundle: Bundle, row: pd.Series, shap: ShapResult, i: int, table: str)
         warnings=_warnings(bundle, bundle.features, contributions.values, prediction),
         stamp=stamp,
         outcome=_outcome(bundle, row),
+        view_note=view_note,
     )
+
+
+def _what(bundle: Bundle, prediction: Prediction) -> str:
+    """What a multiclass or regression explanation moves, in words."""
+    if prediction.task == "regression":
+        return bundle.spec.target.label
+    kind = "margin" if prediction.units.kind == "margin" else "chance"
+    return f"{kind} of {prediction.explained_label}"
+
+
+def _observed_for(bundle: Bundle, prediction: Prediction) -> tuple[float | None, str]:
+    """The observed counterpart of the baseline: the class's share, or the mean target, in the reference."""
+    try:
+        outcomes = bundle.outcomes("reference")
+    except OutcomesMissingError as err:
+        return None, str(err)
+    if prediction.task == "regression":
+        return float(outcomes.mean()), f"observed mean in {len(outcomes):,} reference cases"
+    share = float((outcomes == prediction.explained_class).mean())
+    return share, f"share of {prediction.explained_label} in {len(outcomes):,} reference cases"
 
 
 def _summary(prediction: Prediction, reasons: Sequence[Reason]) -> str:
@@ -294,7 +356,7 @@ def _warnings(
                 f"{fs.label} is {format_value(value, fs)}, outside the range of 98% of the {profile.source} "
                 f"({format_value(fp.low, fs)} to {format_value(fp.high, fs)}); the model has seen few such cases."
             )
-    gap = abs(prediction.score - prediction.threshold)
+    gap = abs(prediction.score - prediction.threshold) if prediction.task == "binary" else np.inf
     if gap < NEAR_THRESHOLD:
         out.append(
             f"The {prediction.score_label} ({format_percent(prediction.score)}) is within "
@@ -307,12 +369,18 @@ def _warnings(
 
 
 def explain_decision(
-    bundle: Bundle, decision_id: str, *, data: TableName | str | pd.DataFrame = "decisions"
+    bundle: Bundle,
+    decision_id: str,
+    *,
+    data: TableName | str | pd.DataFrame = "decisions",
+    target_class: str | None = None,
 ) -> DecisionResult:
-    """Explain one decision of a bundle.
+    """Explain one decision of a bundle, of any task.
 
     ``data`` names the table the id belongs to ("decisions", "reference", "current") or is a
-    DataFrame indexed by id (for example an edited row in a what-if).
+    DataFrame indexed by id (for example an edited row in a what-if). For a multiclass model
+    the contributions explain the predicted class, or ``target_class`` (one of the model's
+    classes: "why not grade B?").
 
     Examples
     --------
@@ -320,12 +388,14 @@ def explain_decision(
     >>> result.prediction.headline  # doctest: +SKIP
     'Declined: estimated default risk 34%, above the 20% limit'
     """
-    return explain_decisions(bundle, [decision_id], data=data)[0]
+    return explain_decisions(bundle, [decision_id], data=data, target_class=target_class)[0]
 
 
 def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions") -> list[str]:
     """The first reason of each decision in words (empty when none), without building whole
     explanations: one SHAP call for all rows. Equals ``explain_decisions(...)[i].reasons[0].statement``."""
+    if bundle.model.task != "binary":
+        return [r.reasons[0].statement if r.reasons else "" for r in explain_decisions(bundle, ids, data=data)]
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
     frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
     rows = frame.loc[list(shap.ids)]
@@ -348,13 +418,19 @@ def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | p
 
 
 def explain_decisions(
-    bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions"
+    bundle: Bundle,
+    ids: Sequence[str],
+    *,
+    data: TableName | str | pd.DataFrame = "decisions",
+    target_class: str | None = None,
 ) -> list[DecisionResult]:
     """Explain several decisions with one SHAP call (results in the order of ``ids``)."""
+    if target_class is not None:
+        check_target_class(bundle, target_class)
     if not isinstance(data, pd.DataFrame):
         check_table_name(data)
     shap = shap_values(bundle, [str(i) for i in ids], data=data)
     frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
     table = "custom" if isinstance(data, pd.DataFrame) else str(data)
     rows = frame.loc[list(shap.ids)]
-    return [_build(bundle, rows.iloc[i], shap, i, table) for i in range(len(shap.ids))]
+    return [_build(bundle, rows.iloc[i], shap, i, table, target_class) for i in range(len(shap.ids))]

@@ -27,6 +27,7 @@ from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import format_points, format_value, is_missing, ordinal
 from explain.bundle._profile import FeatureProfile
 from explain.bundle._spec import Side
+from explain.decision._task_view import Units
 
 MAX_REASONS = 4
 #: An input moving the score by less than this share of the score's distance from the baseline is not a reason.
@@ -52,20 +53,26 @@ def value_side(profile: FeatureProfile, value: Any) -> ValueSide | None:
     return None if number == median else ("high" if number > median else "low")
 
 
-def _derived(bundle: Bundle, feature: str, side: ValueSide) -> tuple[str, bool] | None:
+def _derived(
+    bundle: Bundle, feature: str, side: ValueSide, raising_is_adverse: bool | None = None
+) -> tuple[str, bool] | None:
     """The spec's adverse or favourable statement that describes ``side``, and whether it is
     the adverse one; None without an ``expected_effect`` to say which side is which."""
     spec = bundle.spec.feature(feature)
     if spec.expected_effect is None:
         return None
     raises_score = (side == "high") == (spec.expected_effect == "increases")
-    adverse = raises_score == (bundle.spec.adverse == "above")
+    if raising_is_adverse is None:
+        raising_is_adverse = bundle.spec.adverse == "above"
+    adverse = raises_score == raising_is_adverse
     text = spec.reason if adverse else spec.reason_favorable
     return (text, adverse) if text else None
 
 
-def neutral_statement(bundle: Bundle, feature: str, value: Any, percentile: float, points: float) -> str:
-    """``Products held: 2 (typical); with the other inputs it added 3.1 points``."""
+def neutral_statement(
+    bundle: Bundle, feature: str, value: Any, percentile: float, points: float, units: Units | None = None
+) -> str:
+    """``Products held: 2 (typical); with the other inputs it added 3.1 points`` (or ``added $310``)."""
     spec = bundle.spec.feature(feature)
     profile = bundle.profile.features[feature]
     if is_missing(value):
@@ -75,15 +82,33 @@ def neutral_statement(bundle: Bundle, feature: str, value: Any, percentile: floa
     else:
         pct = int(np.floor(100 * percentile + 1e-9))
         where = "typical" if 25 <= pct < 75 else f"{ordinal(min(max(pct, 0), 100))} percentile"
-    moved = format_points(abs(points)).replace("\u00a0pts", " points").lstrip("+")
+    if units is None or units.kind == "probability":
+        moved = format_points(abs(points)).replace("\u00a0pts", " points").lstrip("+")
+    else:
+        moved = units.effect(abs(points)).lstrip("+") + (" to the margin" if units.kind == "margin" else "")
     effect = f"added {moved}" if points >= 0 else f"took {moved} off"
     text = format_value(value, spec) if not is_missing(value) else "not provided"
     shown = f"{spec.label}: {text}" if where == "not provided" else f"{spec.label}: {text} ({where})"
     return f"{shown}; with the other inputs it {effect}"
 
 
-def wording(bundle: Bundle, feature: str, value: Any, percentile: float, points: float, adverse: bool) -> Wording:
-    """The statement of a reason that pushed toward the adverse side (``adverse``) or the favourable one."""
+def wording(
+    bundle: Bundle,
+    feature: str,
+    value: Any,
+    percentile: float,
+    points: float,
+    adverse: bool,
+    *,
+    units: Units | None = None,
+    raising_is_adverse: bool | None = None,
+) -> Wording:
+    """The statement of a reason that pushed toward the adverse side (``adverse``) or the favourable one.
+
+    ``units`` writes a neutral statement's effect (probability points by default);
+    ``raising_is_adverse`` says whether raising the explained output is bad for the person
+    (by default: the spec's adverse side is above), which matters for a multiclass model's
+    favourable classes."""
     spec = bundle.spec.feature(feature)
     profile = bundle.profile.features[feature]
     if profile.categorical:
@@ -91,17 +116,17 @@ def wording(bundle: Bundle, feature: str, value: Any, percentile: float, points:
         return (
             Wording(text, False)
             if text
-            else Wording(neutral_statement(bundle, feature, value, percentile, points), True)
+            else Wording(neutral_statement(bundle, feature, value, percentile, points, units), True)
         )
     side = value_side(profile, value)
     if side is not None:
         explicit = spec.reason_high if side == "high" else spec.reason_low
         if explicit:
             return Wording(explicit, False, side)
-        derived = _derived(bundle, feature, side)
+        derived = _derived(bundle, feature, side, raising_is_adverse)
         if derived is not None and derived[1] == adverse:  # never a statement against the direction it pushed
             return Wording(derived[0], False, side)
-    return Wording(neutral_statement(bundle, feature, value, percentile, points), True)
+    return Wording(neutral_statement(bundle, feature, value, percentile, points, units), True)
 
 
 def select_reasons(bundle: Bundle, raw: np.ndarray, points: np.ndarray, side: Side, distance: float) -> list[int]:
@@ -117,7 +142,14 @@ def select_reasons(bundle: Bundle, raw: np.ndarray, points: np.ndarray, side: Si
     return chosen[:MAX_REASONS]
 
 
-def sensitive_notices(bundle: Bundle, points: np.ndarray, listed: Sequence[float], distance: float) -> tuple[str, ...]:
+def sensitive_notices(
+    bundle: Bundle,
+    points: np.ndarray,
+    listed: Sequence[float],
+    distance: float,
+    units: Units | None = None,
+    what: str | None = None,
+) -> tuple[str, ...]:
     """A plain sentence for each sensitive input that moved the score more than the smallest
     listed reason (or, with no reason listed, more than 5% of the score's distance from the baseline)."""
     bar = min((abs(p) for p in listed), default=MIN_SHARE * abs(distance))
@@ -127,6 +159,6 @@ def sensitive_notices(bundle: Bundle, points: np.ndarray, listed: Sequence[float
         if abs(moved) > bar:
             out.append(
                 f"This model also uses {bundle.spec.label(name)}, which is not given as a reason; it moved the "
-                f"{bundle.spec.score_label} by {format_points(moved)}."
+                f"{what or bundle.spec.score_label} by {units.effect(moved) if units else format_points(moved)}."
             )
     return tuple(out)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from explain._task import Task as Task
-from explain.errors import FeatureNotFoundError
+from explain.errors import FeatureNotFoundError, UnsupportedTaskError
 
 #: The space a model's raw output lives in, where its contributions add up:
 #: ``log-odds`` (binary, or each class of a one-vs-rest multiclass model), ``probability``
@@ -102,7 +102,13 @@ class ModelAdapter(Protocol):
         class's probability (multiclass, rows × classes) or the estimate in the target's units."""
 
     def predict_score(self, frame: pd.DataFrame) -> np.ndarray:
-        """The probability of the positive class."""
+        """The probability of the positive class (binary classifiers only)."""
+
+    def to_response(self, raw: np.ndarray) -> np.ndarray:
+        """Raw output turned into what :meth:`predict_response` gives."""
+
+    def require_binary(self, what: str) -> None:
+        """Refuse, by name, a computation defined for binary classifiers only."""
 
     def to_score(self, raw: np.ndarray) -> np.ndarray:
         """Raw output turned into the score."""
@@ -198,8 +204,21 @@ class TabularAdapter:
         raise NotImplementedError
 
     def predict_score(self, frame: pd.DataFrame) -> np.ndarray:
-        """The probability of the positive class, the number compared with the threshold."""
+        """The probability of the positive class, the number compared with the threshold.
+
+        Binary classifiers only: every computation built on a score against a threshold
+        refuses other tasks here, by name, rather than returning a wrong number.
+        """
+        self.require_binary("a score against a threshold")
         return self.to_score(self.predict_raw(frame))
+
+    def require_binary(self, what: str) -> None:
+        """Raise :class:`UnsupportedTaskError` unless the model is a binary classifier."""
+        if self.task != "binary":
+            raise UnsupportedTaskError(
+                f"{what[:1].upper()}{what[1:]} is defined for binary classifiers in this version; "
+                f"this model is {self.what_it_is}."
+            )
 
     def predict_response(self, frame: pd.DataFrame) -> np.ndarray:
         """The positive class's probability, every class's probability, or the estimate."""
@@ -228,6 +247,7 @@ class TabularAdapter:
 
     def to_score(self, raw: np.ndarray) -> np.ndarray:
         """Turn raw output into the score (binary models)."""
+        self.require_binary("a score against a threshold")
         return np.asarray(raw, dtype=float) if self.output_space == "probability" else sigmoid(raw)
 
     def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:

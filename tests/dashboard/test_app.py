@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from explain import Bundle
 from explain.bundle._formatting import format_score
 from explain.decision._decision import explain_decision
-from tests.dashboard.conftest import open_app
+from tests.dashboard.conftest import assert_healthy, open_app
 from tests.hostile import HOSTILE, assert_no_live_markup
 
 
@@ -188,3 +188,19 @@ def test_bundle_picker_follows_a_new_link_and_switches_bundle() -> None:
     at.selectbox(key="bundle_picker").set_value("fraud").run()
     assert at.query_params["bundle"] == "fraud"
     assert any("Card fraud screening" in t.value for t in at.title)
+
+
+@pytest.mark.parametrize("name", ["grades", "limits"])
+def test_a_multiclass_or_regression_bundle_says_what_the_pages_show(name: str) -> None:
+    """Every page of a non-binary bundle says plainly what it is and what shows it; none fails."""
+    what = "a multiclass classifier with 4 classes" if name == "grades" else "a regression model"
+    at = open_app(bundle=name)
+    pages = ["views/decisions.py", "views/decision.py"] + [
+        f"views/{p}.py"
+        for p in ("model", "importance", "dependence", "checks", "performance", "errors", "fairness", "drift")
+    ]
+    for page in pages:
+        at.switch_page(page).run()
+        assert_healthy(at)
+        shown = " ".join(i.value for i in at.info).replace("\\", "")
+        assert f"This bundle holds {what}" in shown and "explain show" in shown, (page, shown)
