@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+import pandas as pd
 
 from dashboard.registry import BundleEntry, bundle_entries
 from explain import Bundle, ExplainError, load_bundle
@@ -151,6 +152,13 @@ def bundle_problem(key: str) -> str | None:
 # Per decision.
 
 
+def task_decisions(key: str, fingerprint: str) -> pd.DataFrame:
+    """Verdicts and chances or estimates of a multiclass or regression bundle's decisions (read-only use)."""
+    from explain import task_decisions as compute
+
+    return _results.get(("task_decisions", fingerprint), lambda: compute(bundle(key)))
+
+
 def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
     """Scores of every row of a table; read-only (never mutate the returned array)."""
     from explain import decision_scores
@@ -163,12 +171,15 @@ def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
     return _results.get(("scores", fingerprint, table), compute)
 
 
-def decision(key: str, fingerprint: str, decision_id: str, table: str) -> DecisionResult:
-    """One explained decision (raises ExplainError for unknown ids)."""
+def decision(
+    key: str, fingerprint: str, decision_id: str, table: str, target_class: str | None = None
+) -> DecisionResult:
+    """One explained decision, of the predicted class or ``target_class`` (raises ExplainError for unknown ids)."""
     from explain import explain_decision
 
     return _results.get(
-        ("decision", fingerprint, decision_id, table), lambda: explain_decision(bundle(key), decision_id, data=table)
+        ("decision", fingerprint, decision_id, table, target_class),
+        lambda: explain_decision(bundle(key), decision_id, data=table, target_class=target_class),
     )
 
 

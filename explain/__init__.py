@@ -105,10 +105,12 @@ if TYPE_CHECKING:
     from explain.decision import DecisionResult as DecisionResult
     from explain.decision import InputRange as InputRange
     from explain.decision import Prediction as Prediction
+    from explain.decision import ReaderView as ReaderView
     from explain.decision import Reason as Reason
     from explain.decision import RecourseResult as RecourseResult
     from explain.decision import SimilarResult as SimilarResult
     from explain.decision import Suggestion as Suggestion
+    from explain.decision import Units as Units
     from explain.decision import WhatIfResult as WhatIfResult
     from explain.decision import case_file_html as case_file_html
     from explain.decision import contributions_csv as contributions_csv
@@ -118,10 +120,14 @@ if TYPE_CHECKING:
     from explain.decision import input_changed as input_changed
     from explain.decision import input_ranges as input_ranges
     from explain.decision import matching_decisions as matching_decisions
+    from explain.decision import outcome_text as outcome_text
     from explain.decision import query_decisions as query_decisions
+    from explain.decision import reader_view as reader_view
     from explain.decision import select_reasons as select_reasons
     from explain.decision import similar_cases as similar_cases
     from explain.decision import suggest_changes as suggest_changes
+    from explain.decision import task_decisions as task_decisions
+    from explain.decision import task_units as task_units
     from explain.decision import top_reasons as top_reasons
     from explain.decision import value_side as value_side
     from explain.decision import what_if as what_if
@@ -185,6 +191,12 @@ if TYPE_CHECKING:
     from explain.models import softmax as softmax
 
 _NAMES = {
+    "task_decisions": "explain.decision",
+    "outcome_text": "explain.decision",
+    "task_units": "explain.decision",
+    "Units": "explain.decision",
+    "ReaderView": "explain.decision",
+    "reader_view": "explain.decision",
     "Bundle": "explain.bundle",
     "ColumnSpec": "explain.bundle",
     "Band": "explain.bundle",

@@ -68,7 +68,7 @@ def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFi
     return ColumnFilter(choice, low=lo - 1e-12, high=hi + 1e-12, include_missing=include_missing)
 
 
-def _open_selected(prefix: str, on_open: str | None) -> None:
+def open_selected(prefix: str, on_open: str | None) -> None:
     """A row selected on the last run: open it before computing anything else."""
     shown_ids: list[str] = st.session_state.get(f"{prefix}_shown_ids", [])
     last_table = st.session_state.get(f"{prefix}_table_key")
@@ -129,7 +129,7 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     A changed filter, search or sort starts again at page 1.
     """
     prefix = f"browse_{key}"
-    _open_selected(prefix, on_open)
+    open_selected(prefix, on_open)
     all_scores = cache.scores(key, bundle.fingerprint, "decisions")
     filters = _query(bundle, prefix)
     if st.session_state.get(f"{prefix}_last_filters") != filters:

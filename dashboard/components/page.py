@@ -9,8 +9,11 @@ from dashboard.text import md
 from explain import Bundle, ExplainError
 
 
-def current_bundle() -> tuple[str, Bundle]:
-    """The session's bundle key and loaded bundle; stops the page with a message if it fails."""
+def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
+    """The session's bundle key and loaded bundle; stops the page with a message if it fails.
+
+    Pages that serve binary classifiers only (``every_task`` false: the workbench) stop with a
+    notice for a multiclass or regression bundle, naming the pages that do serve it."""
     key = st.session_state.get(state.S_BUNDLE)
     if key is None:
         st.info("No model bundles are available. Start the app with --bundle PATH or build the samples.")
@@ -23,13 +26,13 @@ def current_bundle() -> tuple[str, Bundle]:
     except ExplainError as err:
         st.error(md(f"This bundle cannot be opened: {err}"))
         st.stop()
-    if bundle.spec.task != "binary":
+    if bundle.spec.task != "binary" and not every_task:
         st.title(md(bundle.name))
         st.info(
             md(
-                f"This bundle holds {bundle.model.what_it_is}. Its decisions are explained exactly by the library "
-                f"and the command line (explain show {bundle.path or 'DIR'} ID); the dashboard's pages show binary "
-                "classifiers in this version. Choose another model in the sidebar."
+                f"This bundle holds {bundle.model.what_it_is}. The Decisions and Decision pages explain each of its "
+                "decisions (and explain show DIR ID on the command line); the workbench pages show binary "
+                "classifiers in this version."
             ),
             icon="ℹ️",
         )

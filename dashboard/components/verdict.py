@@ -8,8 +8,9 @@ from dashboard.text import md
 from explain import DecisionResult, Spec
 
 
-def verdict_card(result: DecisionResult, *, bundle_name: str, spec: Spec) -> None:
-    """A bordered card with the headline; the side is in words and an icon, not colour alone."""
+def verdict_card(result: DecisionResult, *, bundle_name: str, spec: Spec, outcome: str | None = None) -> None:
+    """A bordered card with the headline; the side is in words and an icon, not colour alone.
+    ``outcome`` is the known outcome in words (by default the spec's binary outcome labels)."""
     p = result.prediction
     icon = "⛔" if p.adverse else "✅"
     with st.container(border=True):
@@ -21,7 +22,7 @@ def verdict_card(result: DecisionResult, *, bundle_name: str, spec: Spec) -> Non
         )
         st.subheader(f"{icon} {md(p.headline)}", anchor=False)
         if result.outcome is not None:
-            st.caption(md(f"Known outcome: {spec.outcome_label(result.outcome)}"))
+            st.caption(md(f"Known outcome: {outcome or spec.outcome_label(result.outcome)}"))
     for warning in result.warnings:
         st.warning(md(warning), icon="⚠️")
     for notice in result.notices:

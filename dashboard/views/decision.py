@@ -13,41 +13,88 @@ from dashboard.components.recourse import recourse_panel
 from dashboard.components.share import share_link
 from dashboard.components.similar import similar_panel
 from dashboard.components.tables import whole_table
+from dashboard.components.task_browser import task_browser
 from dashboard.components.verdict import verdict_card
 from dashboard.components.whatif import whatif_panel
 from dashboard.state import TAB_CASEFILE, TAB_RECOURSE, TAB_SIMILAR, TAB_WHATIF
 from dashboard.text import md
-from explain import DecisionNotFoundError, DecisionResult, ExplainError, Spec, format_percent, format_points
+from explain import Bundle, DecisionNotFoundError, DecisionResult, ExplainError, Spec, format_percent, outcome_text
 from explain.figures import DEFAULT_THEME, contribution_waterfall
 
 
 def baseline_caption(result: DecisionResult, spec: Spec) -> str:
     """How to read the waterfall, and why the model baseline is not the observed rate."""
-    text = (
-        f"How to read it: the first bar is the model baseline, {format_percent(result.base.probability)}: the "
-        "score the model starts every case from before it looks at the inputs. Each bar after it is one input: "
-        "orange bars marked + push the score up, blue bars marked − pull it down; the last bar is this case's "
-        "score, and the dashed line is the limit."
-    )
-    if result.base.observed_rate is not None:
-        text += (
-            f" In the reference data, {format_percent(result.base.observed_rate)} of cases turned out "
-            f"“{spec.outcome_label(1)}”. The baseline differs from that rate because it is the model's average "
-            "output on its own internal scale over the data it was trained on, not a count of outcomes."
+    p = result.prediction
+    start = p.units.value(result.base.probability)
+    if p.task == "regression":
+        text = (
+            f"How to read it: the first bar is the model's average estimate, {start}: where the model starts every "
+            "case before it looks at the inputs. Each bar after it is one input: orange bars marked + raise the "
+            f"{spec.target.label}, blue bars marked − lower it; the last bar is this case's estimate."
         )
+    elif p.task == "multiclass":
+        text = (
+            f"How to read it: the first bar is where the model starts every case for {p.explained_label}, {start}, "
+            "before it looks at the inputs. Each bar after it is one input: orange bars marked + make "
+            f"{p.explained_label} more likely, blue bars marked − less likely; the last bar is this case's "
+            + ("chance." if p.units.kind == "probability" else "margin.")
+        )
+    else:
+        text = (
+            f"How to read it: the first bar is the model baseline, {start}: the score the model starts every case "
+            "from before it looks at the inputs. Each bar after it is one input: orange bars marked + push the "
+            "score up, blue bars marked − pull it down; the last bar is this case's score, and the dashed line is "
+            "the limit."
+        )
+    observed = result.base.observed_rate
+    if observed is not None:
+        if p.task == "regression":
+            text += f" The {result.base.observed_note} is {p.units.value(observed)}."
+        elif p.task == "multiclass":
+            text += f" The {result.base.observed_note} is {format_percent(observed)}."
+        else:
+            text += (
+                f" In the reference data, {format_percent(observed)} of cases turned out "
+                f"“{spec.outcome_label(1)}”. The baseline differs from that rate because it is the model's average "
+                "output on its own internal scale over the data it was trained on, not a count of outcomes."
+            )
     return text
 
 
-key, bundle = current_bundle()
+def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) -> None:
+    """Every class's chance, and a picker of the class the contributions explain ("why not grade D?")."""
+    p = result.prediction
+    st.markdown("#### Chance of each class")
+    whole_table(
+        pd.DataFrame(
+            {"Class": [label for label, _ in p.class_probabilities],
+             "Chance": [format_percent(v) for _, v in p.class_probabilities]}
+        )
+    )  # fmt: skip
+    classes = list(bundle.model.classes)
+    labels = {c: bundle.spec.classes.label(c) for c in classes}
+    st.selectbox(
+        "Explain the chance of",
+        classes,
+        index=classes.index(p.explained_class) if p.explained_class in classes else 0,
+        format_func=lambda c: labels[c],
+        key=widget,
+        help="The predicted class is explained first; pick another to see what speaks for or against it.",
+    )
+
+
+key, bundle = current_bundle(every_task=True)
+browse = decision_browser if bundle.spec.task == "binary" else task_browser
 decision_id = st.session_state.get(state.S_DECISION)
 table = st.session_state.get(state.S_TABLE) or "decisions"
 if not decision_id:
     st.title("Decision")
     st.info("Pick a decision below to see why the model decided as it did.")
-    decision_browser(key, bundle)
+    browse(key, bundle)
     st.stop()
+class_widget = f"explained_class::{key}::{table}::{decision_id}"
 try:
-    result = cache.decision(key, bundle.fingerprint, decision_id, table)
+    result = cache.decision(key, bundle.fingerprint, decision_id, table, st.session_state.get(class_widget))
 except (DecisionNotFoundError, ExplainError) as err:
     st.title("Decision")
     message = (
@@ -56,10 +103,10 @@ except (DecisionNotFoundError, ExplainError) as err:
         else str(err)
     )
     st.warning(md(message + " Pick one from the list below."))
-    decision_browser(key, bundle)
+    browse(key, bundle)
     st.stop()
 
-verdict_card(result, bundle_name=bundle.name, spec=bundle.spec)
+verdict_card(result, bundle_name=bundle.name, spec=bundle.spec, outcome=outcome_text(bundle, result.outcome))
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown("#### Why")
@@ -69,12 +116,25 @@ with left:
 with right:
     share_link(key, result.id, table)
 
-st.markdown("#### How each input moved the score")
-spaces = ["Probability points"] + (["Log-odds (raw model output)"] if result.stamp.output_space == "log-odds" else [])
-space = st.segmented_control("Scale", spaces, default=spaces[0], key="waterfall_space") or spaces[0]
+p = result.prediction
+if p.task == "multiclass":
+    class_picker(key, bundle, result, class_widget)
+moved = (
+    "score" if p.task == "binary" else (p.score_label if p.task == "regression" else f"chance of {p.explained_label}")
+)
+st.markdown(f"#### How each input moved the {md(moved)}")
+if p.task == "binary":
+    spaces = ["Probability points"] + (
+        ["Log-odds (raw model output)"] if result.stamp.output_space == "log-odds" else []
+    )
+    space = st.segmented_control("Scale", spaces, default=spaces[0], key="waterfall_space") or spaces[0]
+else:
+    spaces, space = ["reader"], "reader"
 figure = contribution_waterfall(result, space="probability" if space == spaces[0] else "log-odds", theme=DEFAULT_THEME)
 st.plotly_chart(figure, theme=None, config={"displayModeBar": False})
 st.caption(md(baseline_caption(result, bundle.spec)))
+if result.view_note:
+    st.info(md(result.view_note), icon="ℹ️")
 
 st.markdown("#### All inputs")
 frame = result.to_frame()
@@ -84,11 +144,18 @@ whole_table(
             "Input": frame["label"],
             "Value": frame["value_text"],
             "Where it sits": frame["percentile_text"],
-            "Effect": [format_points(v) for v in frame["contribution_probability"]],
+            "Effect": [p.units.effect(v) for v in frame["contribution_probability"]],
             "What it is": frame["description"],
         }
     )
 )
+if p.task != "binary":
+    st.caption(
+        "What if…, what would change it, similar past decisions and the case file serve binary classifiers "
+        "in this version."
+    )
+    st.caption(md(result.stamp.text()))
+    st.stop()
 # only the open tab runs (and is sent to the browser), which keeps opening a decision quick
 panels = {
     TAB_RECOURSE: recourse_panel,

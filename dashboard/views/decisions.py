@@ -6,10 +6,20 @@ import streamlit as st
 
 from dashboard.components.browser import decision_browser
 from dashboard.components.page import current_bundle
+from dashboard.components.task_browser import task_browser
 from dashboard.text import md
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 st.title(md(f"Decisions · {bundle.name}"))
+if bundle.spec.task != "binary":
+    what = (
+        "the most probable class, or the referral when it falls short"
+        if bundle.spec.task == "multiclass"
+        else f"the {bundle.spec.target.label} the model estimates, and its band"
+    )
+    st.caption(md(f"{len(bundle.decisions):,} decisions by {bundle.model.what_it_is}; the verdict is {what}."))
+    task_browser(key, bundle, on_open="views/decision.py")
+    st.stop()
 st.caption(
     md(
         f"{len(bundle.decisions):,} decisions scored by the model. {bundle.spec.score_label.capitalize()} at or above "

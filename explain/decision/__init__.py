@@ -37,6 +37,12 @@ if TYPE_CHECKING:
     from ._recourse import suggest_changes as suggest_changes
     from ._similar import SimilarResult as SimilarResult
     from ._similar import similar_cases as similar_cases
+    from ._task_table import outcome_text as outcome_text
+    from ._task_table import task_decisions as task_decisions
+    from ._task_table import task_units as task_units
+    from ._task_view import ReaderView as ReaderView
+    from ._task_view import Units as Units
+    from ._task_view import reader_view as reader_view
     from ._whatif import InputRange as InputRange
     from ._whatif import WhatIfResult as WhatIfResult
     from ._whatif import input_changed as input_changed
@@ -44,6 +50,12 @@ if TYPE_CHECKING:
     from ._whatif import what_if as what_if
 
 _NAMES = {
+    "task_decisions": "._task_table",
+    "outcome_text": "._task_table",
+    "task_units": "._task_table",
+    "Units": "._task_view",
+    "ReaderView": "._task_view",
+    "reader_view": "._task_view",
     "Base": "._decision",
     "Contributions": "._decision",
     "DecisionResult": "._decision",

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent, format_points
+from explain.bundle._formatting import format_percent
 from explain.decision._decision import DecisionResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
 from explain.models._base import logit
@@ -28,7 +28,8 @@ def waterfall_steps(
     start = result.base.probability if space == "probability" else result.base.raw
     order = np.argsort(-np.abs(values), kind="stable")
     shown, rest = order[:max_features], order[max_features:]
-    names = ["Model baseline"] + [f"{c.labels[j]} = {c.value_texts[j]}" for j in shown]
+    first = "Average estimate" if result.prediction.task == "regression" else "Model baseline"
+    names = [first] + [f"{c.labels[j]} = {c.value_texts[j]}" for j in shown]
     steps = [float(start)] + [float(values[j]) for j in shown]
     measures = ["absolute"] + ["relative"] * len(shown)
     if len(rest):
@@ -41,11 +42,15 @@ def waterfall_steps(
     return names, steps, measures
 
 
-def _signed(value: float, space: Space) -> str:
+def _signed(value: float, space: Space, result: DecisionResult) -> str:
     if space == "probability":
-        return format_points(value)
+        return result.prediction.units.effect(value)
     sign = "+" if value >= 0 else "−"
     return f"{sign}{abs(value):.3f}"
+
+
+def _level(value: float, space: Space, result: DecisionResult) -> str:
+    return result.prediction.units.value(value) if space == "probability" else f"{value:.3f}"
 
 
 def contribution_waterfall(
@@ -65,13 +70,19 @@ def contribution_waterfall(
     texts = []
     for value, measure in zip(steps, measures, strict=True):
         if measure == "absolute":
-            texts.append(format_percent(value) if space == "probability" else f"{value:.3f}")
+            texts.append(_level(value, space, result))
         elif measure == "total":
-            texts.append(format_percent(final) if space == "probability" else f"{final:.3f}")
+            texts.append(_level(final, space, result))
         else:
-            texts.append(_signed(value, space))
+            texts.append(_signed(value, space, result))
     labels = [plotly_text(n) for n in names]
-    labels[-1] = f"{plotly_text(result.prediction.score_label.capitalize())}: {plotly_text(result.prediction.verdict)}"
+    p = result.prediction
+    last = p.score_label[:1].upper() + p.score_label[1:]
+    if p.task == "binary":
+        last += f": {p.verdict}"
+    elif p.units.kind == "margin":
+        last = f"Margin of {p.explained_label}"
+    labels[-1] = plotly_text(last)
     # each label names its own bar's value, so no number sits on the chart where the limit line could cross it
     ticks = [f"{label}  <b>{text}</b>" for label, text in zip(labels, texts, strict=True)]
     fig = go.Figure(
@@ -89,21 +100,30 @@ def contribution_waterfall(
             hovertemplate="%{y}<extra></extra>",
         )
     )
-    threshold = result.prediction.threshold
-    line_at = threshold if space == "probability" else float(logit(np.array(threshold)))
-    fig.add_vline(
-        x=line_at,
-        line={"color": theme.threshold, "dash": "dash", "width": 2},
-        annotation={"text": f"limit {format_percent(threshold)}", "font": {"color": theme.threshold}},
-        annotation_position="top",
-    )
-    axis = (
-        f"{result.prediction.score_label.capitalize()} (probability)"
-        if space == "probability"
-        else "Model output (log-odds)"
-    )
-    fig.update_layout(showlegend=False, xaxis_title=plotly_text(axis))
+    prediction = result.prediction
+    units = prediction.units
+    if prediction.task == "binary":
+        threshold = prediction.threshold
+        line_at = threshold if space == "probability" else float(logit(np.array(threshold)))
+        fig.add_vline(
+            x=line_at,
+            line={"color": theme.threshold, "dash": "dash", "width": 2},
+            annotation={"text": f"limit {format_percent(threshold)}", "font": {"color": theme.threshold}},
+            annotation_position="top",
+        )
+    label = plotly_text(prediction.score_label[:1].upper() + prediction.score_label[1:])
+    if space != "probability":
+        axis = "Model output (log-odds)"
+    elif units.kind == "probability":
+        axis = f"{label} (probability)"
+    elif units.kind == "margin":
+        axis = f"Margin of {plotly_text(prediction.explained_label)} (raw model output)"
+    else:
+        axis = label + (f" ({plotly_text(units.unit)})" if units.unit else "")
+    fig.update_layout(showlegend=False, xaxis_title=axis)
     fig.update_yaxes(autorange="reversed")
-    if space == "probability":
+    if space == "probability" and units.kind == "probability":
         fig.update_xaxes(tickformat=".0%")
+    elif units.kind == "target" and units.unit in ("$", "€", "£", "¥"):
+        fig.update_xaxes(tickprefix=units.unit, tickformat=",.0f")
     return theme.apply(fig, height=90 + 34 * len(names))

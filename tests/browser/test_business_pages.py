@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from explain import Bundle
 from explain.decision._decision import explain_decision
 from tests.browser.conftest import screenshot, wait_for_text
@@ -72,3 +74,21 @@ def test_case_file_downloads_from_the_browser(server: str, page: object, loan: B
     assert loan.fingerprint in html and expected.prediction.verdict in html
     assert "<script" not in html and "<svg" in html and len(html.encode()) < 1_000_000
     screenshot(page, "decision-case-file")
+
+
+@pytest.mark.parametrize("name", ["grades", "limits"])
+def test_a_grade_and_a_limit_open_by_deep_link(server: str, page: object, name: str) -> None:
+    """A shared link to a multiclass or regression decision shows its verdict, its chart and
+    the class picker (grades) or the estimate in dollars (limits)."""
+    first = "A0200001" if name == "grades" else "M0300001"
+    page.goto(f"{server}/?bundle={name}&decision={first}")  # type: ignore[attr-defined]
+    body = wait_for_text(page, "All inputs")
+    page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=30_000)  # type: ignore[attr-defined]
+    chart = page.locator(".js-plotly-plot").first.inner_text()  # type: ignore[attr-defined]
+    if name == "grades":
+        assert "Chance of each class" in body and "Explain the chance of" in body
+        assert "likely; next Grade" in body or "Referred to an underwriter" in body
+    else:
+        assert "(Credit limit: $" in body, body[:800]
+        assert "Average estimate" in chart and "Credit limit ($)" in chart
+    screenshot(page, f"decision-{name}")
