@@ -35,10 +35,12 @@ if TYPE_CHECKING:
         InputRange,
         InteractionResult,
         ModelCard,
+        MulticlassPerformance,
         PartialDependenceResult,
         PerformanceResult,
         QualityResult,
         RecourseResult,
+        RegressionPerformance,
         ShapResult,
         SimilarResult,
     )
@@ -294,6 +296,13 @@ def performance(key: str, fingerprint: str, _progress: Progress = None) -> Perfo
     from explain import model_performance
 
     return _results.get(("performance", fingerprint), lambda: model_performance(bundle(key), progress=_progress))
+
+
+def task_performance(key: str, fingerprint: str) -> MulticlassPerformance | RegressionPerformance:
+    """Held-out performance of a multiclass or regression model."""
+    from explain import task_performance as compute
+
+    return _results.get(("task_performance", fingerprint), lambda: compute(bundle(key)))
 
 
 def errors(key: str, fingerprint: str, _progress: Progress = None) -> ErrorAnalysisResult:

@@ -157,8 +157,10 @@ if TYPE_CHECKING:
     from explain.evaluation import ErrorSegment as ErrorSegment
     from explain.evaluation import FairnessResult as FairnessResult
     from explain.evaluation import ModelCard as ModelCard
+    from explain.evaluation import MulticlassPerformance as MulticlassPerformance
     from explain.evaluation import PerformanceResult as PerformanceResult
     from explain.evaluation import ProxyResult as ProxyResult
+    from explain.evaluation import RegressionPerformance as RegressionPerformance
     from explain.evaluation import ThresholdMetrics as ThresholdMetrics
     from explain.evaluation import batch_drift as batch_drift
     from explain.evaluation import calibration_bins as calibration_bins
@@ -171,6 +173,7 @@ if TYPE_CHECKING:
     from explain.evaluation import model_card as model_card
     from explain.evaluation import model_performance as model_performance
     from explain.evaluation import population_stability_index as population_stability_index
+    from explain.evaluation import task_performance as task_performance
     from explain.models import ADDITIVITY_TOLERANCE as ADDITIVITY_TOLERANCE
     from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from explain.models import Attribution as Attribution
@@ -191,6 +194,9 @@ if TYPE_CHECKING:
     from explain.models import softmax as softmax
 
 _NAMES = {
+    "MulticlassPerformance": "explain.evaluation",
+    "RegressionPerformance": "explain.evaluation",
+    "task_performance": "explain.evaluation",
     "task_decisions": "explain.decision",
     "outcome_text": "explain.decision",
     "task_units": "explain.decision",

@@ -50,3 +50,19 @@ def hostile_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     from tests.hostile import build_hostile_bundle
 
     return load_bundle(build_hostile_bundle(tmp_path_factory.mktemp("hostile-lib") / "hostile"))
+
+
+@pytest.fixture(scope="session")
+def grades_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    """The multiclass sample (loan grades) at test size."""
+    from tests.task_bundles import build_task_bundle
+
+    return load_bundle(build_task_bundle("grades", tmp_path_factory.mktemp("grades")))
+
+
+@pytest.fixture(scope="session")
+def limits_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    """The regression sample (credit limits) at test size."""
+    from tests.task_bundles import build_task_bundle
+
+    return load_bundle(build_task_bundle("limits", tmp_path_factory.mktemp("limits")))

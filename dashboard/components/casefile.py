@@ -13,9 +13,9 @@ from explain import Bundle, DecisionResult, case_file_html, contributions_csv
 def casefile_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
     """The case file is built when "Prepare" is clicked, then offered for download; the CSV is small and
     offered at once."""
-    what_if = st.session_state.get(whatif_key(key, result.id, table))
+    what_if = st.session_state.get(whatif_key(key, result, table))
     safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in result.id)[:60] or "decision"
-    prepared_key = f"casefile::{key}::{table}::{result.id}"
+    prepared_key = f"casefile::{key}::{table}::{result.id}::{result.prediction.explained_class or ''}"
     c1, c2 = st.columns(2)
     if c1.button("Prepare the case file", icon="📄", key=f"prepare::{prepared_key}"):
         st.session_state[prepared_key] = case_file_html(

@@ -30,9 +30,9 @@ def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
         st.title(md(bundle.name))
         st.info(
             md(
-                f"This bundle holds {bundle.model.what_it_is}. The Decisions and Decision pages explain each of its "
-                "decisions (and explain show DIR ID on the command line); the workbench pages show binary "
-                "classifiers in this version."
+                f"This bundle holds {bundle.model.what_it_is}. This page serves binary classifiers in this "
+                "version; the Decisions, Decision and Performance pages explain this model (and explain show DIR "
+                "ID on the command line)."
             ),
             icon="ℹ️",
         )

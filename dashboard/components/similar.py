@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, state
+from dashboard.components.task_browser import target_format
 from dashboard.text import md
-from explain import TABLE_FORMATS, Bundle, DecisionResult, ExplainError, format_value, input_changed
+from explain import TABLE_FORMATS, Bundle, DecisionResult, ExplainError, format_value, input_changed, outcome_text
 
 SHOWN_INPUTS = 4
 
@@ -27,15 +28,21 @@ def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) 
     inputs = [c.features[j] for j in order[:SHOWN_INPUTS]]
     rows = bundle.table("reference").loc[list(similar.ids)]
     frame = similar.to_frame()
+    p = result.prediction
+    score_name, scale, score_format, this_score = "Score", 100.0, TABLE_FORMATS["score"], p.score
+    if p.task == "multiclass":  # the chance of each case's most probable class
+        score_name, this_score = "Chance", p.class_probabilities[0][1]
+    elif p.task == "regression":
+        score_name, scale, score_format = p.score_label[:1].upper() + p.score_label[1:], 1.0, target_format(bundle)
     view = pd.DataFrame(
         {
             "Id": ["This case", *frame["id"]],
             "Similarity": [100.0, *(100 * (1 - frame["distance"]))],
-            "Score": [100 * result.prediction.score, *(100 * frame["score"])],
+            score_name: [scale * this_score, *(scale * frame["score"])],
             "Verdict": [result.prediction.verdict, *frame["verdict"]],
             "Known outcome": [
-                bundle.spec.outcome_label(result.outcome),
-                *map(bundle.spec.outcome_label, frame["outcome"]),
+                outcome_text(bundle, result.outcome),
+                *(outcome_text(bundle, o) for o in frame["outcome"]),
             ],
         }
     )
@@ -55,7 +62,7 @@ def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) 
         key=f"similar::{key}::{table}::{result.id}",
         column_config={
             "Similarity": st.column_config.NumberColumn(format=TABLE_FORMATS["rate"]),
-            "Score": st.column_config.NumberColumn(format=TABLE_FORMATS["score"]),
+            score_name: st.column_config.NumberColumn(format=score_format),
         },
     )
     st.caption(

@@ -55,7 +55,7 @@ def task_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> Non
     table_key = f"{prefix}_table_{hash(filters)}_{page_no}_{st.session_state.get(f'{prefix}_opened', 0)}"
     st.session_state[f"{prefix}_table_key"] = table_key
     st.session_state[f"{prefix}_shown_ids"] = list(shown["Id"])
-    fmt = TABLE_FORMATS["score"] if multiclass else _target_format(bundle)
+    fmt = TABLE_FORMATS["score"] if multiclass else target_format(bundle)
     st.dataframe(
         shown,
         hide_index=True,
@@ -69,7 +69,8 @@ def task_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> Non
         st.number_input(md(f"Page (of {pages:,})"), min_value=1, max_value=pages, step=1, key=f"{prefix}_pageno")
 
 
-def _target_format(bundle: Bundle) -> str:
+def target_format(bundle: Bundle) -> str:
+    """A printf format for a regression bundle's estimates in a table column ("$%,.0f")."""
     target = bundle.spec.target
     digits = 0 if target.decimals is None else target.decimals
     unit = target.unit.replace("%", "%%")

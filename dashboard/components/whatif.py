@@ -32,9 +32,10 @@ from explain import (
 )
 
 
-def whatif_key(key: str, decision_id: str, table: str) -> str:
-    """Where the session keeps the last what-if of a decision (for the case file)."""
-    return f"whatif::{key}::{table}::{decision_id}"
+def whatif_key(key: str, result: DecisionResult, table: str) -> str:
+    """Where the session keeps the last what-if of a decision (for the case file); per explained
+    class, so a multiclass what-if never shows effects on another class."""
+    return f"whatif::{key}::{table}::{result.id}::{result.prediction.explained_class or ''}"
 
 
 def _number_params(r: InputRange, current: Any, beyond: bool, feature: FeatureSpec) -> dict[str, Any]:
@@ -95,11 +96,17 @@ def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -
             with columns[i % 3]:
                 values[name] = _widget(ranges[name], row[name], beyond, form_key, bundle.spec.feature(name))
         submitted = st.form_submit_button("Show the effect", type="primary")
-    state_key = whatif_key(key, result.id, table)
+    state_key = whatif_key(key, result, table)
     if submitted:
         changes = {n: v for n, v in values.items() if input_changed(row[n], v)}
         try:
-            st.session_state[state_key] = what_if(bundle, result.id, changes, data=table)  # type: ignore[arg-type]
+            st.session_state[state_key] = what_if(
+                bundle,
+                result.id,
+                changes,
+                data=table,  # type: ignore[arg-type]
+                target_class=result.prediction.explained_class,
+            )
         except ExplainError as err:
             st.error(md(str(err)))
             return
@@ -118,16 +125,44 @@ def _adverse_side(p: Any) -> str:
 
 
 def show_whatif(outcome: WhatIfResult) -> None:
-    """The new score and verdict beside the original, and a table with the changes highlighted."""
+    """The new score, chance or estimate and verdict beside the original, and a table with the changes marked."""
     o, e = outcome.original.prediction, outcome.edited.prediction
+    units = o.units
     c1, c2 = st.columns(2)
-    c1.metric("Original", format_percent(o.score), help=md(o.verdict))
-    c2.metric(
-        "With your changes",
-        format_percent(e.score),
-        delta=format_points(e.score - o.score),
-        delta_color="inverse" if _adverse_side(o) == "above" else "normal",
-    )
+    if o.task == "binary":
+        c1.metric("Original", format_percent(o.score), help=md(o.verdict))
+        c2.metric(
+            "With your changes",
+            format_percent(e.score),
+            delta=format_points(e.score - o.score),
+            delta_color="inverse" if _adverse_side(o) == "above" else "normal",
+        )
+    elif o.task == "regression":
+        c1.metric("Original estimate", units.value(o.score), help=md(o.verdict))
+        c2.metric(
+            "With your changes",
+            units.value(e.score),
+            delta=units.effect(e.score - o.score),
+            # green when the change is good for the person: up where higher is favourable
+            delta_color="normal" if (o.side == "above") != o.adverse else "inverse",
+        )
+    else:
+        c1.metric(md(f"Chance of {o.explained_label}, original"), format_percent(o.score), help=md(o.verdict))
+        c2.metric(
+            md(f"Chance of {o.explained_label}, with your changes"),
+            format_percent(e.score),
+            delta=format_points(e.score - o.score),
+        )
+        before = dict(o.class_probabilities)
+        whole_table(
+            pd.DataFrame(
+                {
+                    "Class": [label for label, _ in e.class_probabilities],
+                    "Original chance": [format_percent(before[label]) for label, _ in e.class_probabilities],
+                    "With your changes": [format_percent(v) for _, v in e.class_probabilities],
+                }
+            )
+        )
     verdict = f"Verdict: {e.verdict}" + (" (changed)" if outcome.verdict_changed else " (unchanged)")
     st.markdown(f"**{md(verdict)}**")
     for name in outcome.beyond_usual:
@@ -138,8 +173,9 @@ def show_whatif(outcome: WhatIfResult) -> None:
             )
         )
     frame = outcome.to_frame()
+    moved = "score" if o.task == "binary" else (o.score_label if o.task == "regression" else "chance")
     st.caption(
-        "Rows marked ✏️ are the inputs you changed. With a new score every input's effect is measured again, "
+        f"Rows marked ✏️ are the inputs you changed. With a new {moved} every input's effect is measured again, "
         "because the model weighs each input together with the others, so inputs you did not touch can move "
         "too: the last column shows by how much."
     )
@@ -152,9 +188,11 @@ def show_whatif(outcome: WhatIfResult) -> None:
                 ],
                 "Original value": frame["original_value"],
                 "What-if value": frame["edited_value"],
-                "Original effect": [format_points(v) for v in frame["original_contribution"]],
-                "What-if effect": [format_points(v) for v in frame["edited_contribution"]],
-                "Change in effect": [format_points(v) for v in frame["change"]],
+                "Original effect": [units.effect(v) for v in frame["original_contribution"]],
+                "What-if effect": [e.units.effect(v) for v in frame["edited_contribution"]],
+                "Change in effect": [
+                    units.effect(v) if e.units == units else "not comparable" for v in frame["change"]
+                ],
             }
         )
     )

@@ -149,13 +149,6 @@ whole_table(
         }
     )
 )
-if p.task != "binary":
-    st.caption(
-        "What if…, what would change it, similar past decisions and the case file serve binary classifiers "
-        "in this version."
-    )
-    st.caption(md(result.stamp.text()))
-    st.stop()
 # only the open tab runs (and is sent to the browser), which keeps opening a decision quick
 panels = {
     TAB_RECOURSE: recourse_panel,
@@ -163,6 +156,11 @@ panels = {
     TAB_SIMILAR: similar_panel,
     TAB_CASEFILE: casefile_panel,
 }
+if p.task != "binary":
+    del panels[TAB_RECOURSE]
+    st.caption("“What would change it” serves binary classifiers in this version.")
+if st.session_state.get(state.S_TOOL_TAB) not in panels:  # a tab another bundle offered
+    st.session_state.pop(state.S_TOOL_TAB, None)
 tabs = st.tabs(list(panels), key=state.S_TOOL_TAB, on_change="rerun")
 for tab, panel in zip(tabs, panels.values(), strict=True):
     if tab.open:

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
+from dashboard.components.task_performance import task_performance_view
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
 from explain import cost_threshold, format_count, format_metric, format_percent, format_rate
@@ -20,8 +21,11 @@ from explain.figures import (
     score_distribution_chart,
 )
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 st.title(md(f"Performance · {bundle.name}"))
+if bundle.spec.task != "binary":
+    task_performance_view(key, bundle)
+    st.stop()
 perf = computed(
     "Scoring the reference data",
     lambda progress: cache.performance(key, bundle.fingerprint, _progress=progress),

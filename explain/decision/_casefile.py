@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from explain._csv import safe_csv
-from explain.bundle._formatting import format_percent, format_points
+from explain.bundle._formatting import format_percent
 from explain.decision._decision import DecisionResult
 from explain.decision._whatif import WhatIfResult
 from explain.figures._decision import waterfall_steps
@@ -50,10 +50,14 @@ def _svg_waterfall(result: DecisionResult, theme: FigureTheme) -> str:
             start, end = running, running + value
             running = end
         bars.append((start, end, measure, value))
-    top = max(1e-9, max(max(b[0], b[1]) for b in bars), result.prediction.threshold) * 1.08
+    p = result.prediction
+    binary = p.task == "binary"
+    ends = [v for b in bars for v in b[:2]] + ([p.threshold] if binary else [])
+    top = max(1e-9, max(ends)) * 1.08
+    low = min(0.0, min(ends)) * 1.08  # a margin can be negative
 
     def x(v: float) -> float:
-        return label_w + plot_w * v / top
+        return label_w + plot_w * (v - low) / (top - low)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
@@ -63,12 +67,15 @@ def _svg_waterfall(result: DecisionResult, theme: FigureTheme) -> str:
         y = 10 + i * row_h
         colour = theme.total if measure in ("absolute", "total") else (theme.raises if value >= 0 else theme.lowers)
         left, right = sorted((x(start), x(end)))
-        label = format_points(value) if measure == "relative" else format_percent(end)
+        label = p.units.effect(value) if measure == "relative" else p.units.value(end)
         parts.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(name)}</text>')
         parts.append(
             f'<rect x="{left:.1f}" y="{y + 3}" width="{max(right - left, 1):.1f}" height="{row_h - 8}" fill="{colour}"/>'
         )
         parts.append(f'<text x="{right + 4:.1f}" y="{y + 16}">{escape(label)}</text>')
+    if not binary:
+        parts.append("</svg>")
+        return "".join(parts)
     tx = x(result.prediction.threshold)
     parts.append(
         f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="4" y2="{height - 24}" stroke="{theme.threshold}" '
@@ -110,25 +117,37 @@ def case_file_html(
         f'<p class="small">Case file generated {escape(when)}</p>',
         '<div class="verdict">',
         f'<p class="headline">{escape(p.headline)}</p>',
-        f"<p>Model baseline {escape(format_percent(result.base.probability))}"
+        f"<p>Model baseline {escape(p.units.value(result.base.probability))}"
         + (
-            f"; {escape(result.base.observed_note)}: {escape(format_percent(result.base.observed_rate))}"
+            f"; {escape(result.base.observed_note)}: {escape(_observed(result))}"
             if result.base.observed_rate is not None
             else ""
         )
         + "</p></div>",
     ]
+    if p.class_probabilities:
+        chances = ", ".join(f"{label} {format_percent(v)}" for label, v in p.class_probabilities)
+        out.append(
+            f"<p>Chance of each class: {escape(chances)}. The contributions explain {escape(p.explained_label)}.</p>"
+        )
+    if result.view_note:
+        out.append(f'<div class="warn">{escape(result.view_note)}</div>')
     out += [f'<div class="warn">{escape(w)}</div>' for w in result.warnings]
     out += ["<h2>Summary</h2>", f"<p>{escape(result.summary)}</p>", "<h2>Reasons</h2><ol>"]
     out += [f"<li>{escape(r.text)}</li>" for r in result.reasons] or ["<li>No single input stands out.</li>"]
-    out += ["</ol>", "<h2>How each input moved the score</h2>", _svg_waterfall(result, theme)]
+    moved = (
+        "score"
+        if p.task == "binary"
+        else (p.score_label if p.task == "regression" else f"chance of {p.explained_label}")
+    )
+    out += ["</ol>", f"<h2>How each input moved the {escape(moved)}</h2>", _svg_waterfall(result, theme)]
     frame = result.to_frame()
     table = pd.DataFrame(
         {
             "Input": frame["label"],
             "Value": frame["value_text"],
             "Where it sits": frame["percentile_text"],
-            "Effect": [format_points(v) for v in frame["contribution_probability"]],
+            "Effect": [p.units.effect(v) for v in frame["contribution_probability"]],
             "Effect (raw)": [f"{v:+.4f}" for v in frame["contribution_raw"]],
         }
     )
@@ -143,8 +162,8 @@ def case_file_html(
                 "Input": wf["label"],
                 "Original value": wf["original_value"],
                 "What-if value": wf["edited_value"],
-                "Original effect": [format_points(v) for v in wf["original_contribution"]],
-                "What-if effect": [format_points(v) for v in wf["edited_contribution"]],
+                "Original effect": [p.units.effect(v) for v in wf["original_contribution"]],
+                "What-if effect": [p.units.effect(v) for v in wf["edited_contribution"]],
             }
         )
         out += [
@@ -164,9 +183,21 @@ def case_file_html(
     return "\n".join(out)
 
 
+def _observed(result: DecisionResult) -> str:
+    observed = float(result.base.observed_rate or 0.0)
+    return (
+        result.prediction.units.value(observed) if result.prediction.task == "regression" else format_percent(observed)
+    )
+
+
 def contributions_csv(result: DecisionResult) -> str:
-    """The decision's contributions as CSV, safe to open in a spreadsheet."""
+    """The decision's contributions as CSV, safe to open in a spreadsheet (probability points,
+    or the margin or the target's units for a multiclass or regression decision)."""
     frame = result.to_frame()
     frame.insert(0, "decision_id", result.id)
-    frame["contribution_points"] = 100 * frame["contribution_probability"]
+    units = result.prediction.units
+    if units.kind == "probability":
+        frame["contribution_points"] = 100 * frame["contribution_probability"]
+    else:
+        frame = frame.rename(columns={"contribution_probability": f"contribution_{units.kind}"})
     return safe_csv(frame)

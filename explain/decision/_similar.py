@@ -16,6 +16,7 @@ import pandas as pd
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
+from explain.decision._task_table import task_verdict_frame
 from explain.errors import DecisionNotFoundError, OutcomesMissingError
 
 
@@ -86,20 +87,25 @@ def similar_cases(bundle: Bundle, decision_id: str, *, data: TableName = "decisi
         distances[reference.index.get_loc(decision_id)] = np.inf  # not its own neighbour
     order = np.argsort(distances, kind="stable")[:k]
     nearest = reference.iloc[order]
-    scores = bundle.model.predict_score(nearest)
-    rule = bundle.spec.decision
     out_col = bundle.spec.outcome_column
-    outcomes = (
-        nearest[out_col].to_numpy(dtype=float)
-        if out_col and out_col in nearest.columns
-        else np.full(len(order), np.nan)
-    )
+    if bundle.model.task == "binary":
+        scores = bundle.model.predict_score(nearest)
+        verdicts = tuple(bundle.spec.decision.verdict(float(s)) for s in scores)
+    else:  # the chance of the most probable class, or the estimate, and the verdict in the spec's words
+        verdict_frame = task_verdict_frame(bundle, nearest)
+        scores, verdicts = verdict_frame["value"].to_numpy(dtype=float), tuple(verdict_frame["verdict"])
+    if not (out_col and out_col in nearest.columns):
+        outcomes = np.full(len(order), np.nan)
+    elif bundle.model.task == "multiclass":
+        outcomes = nearest[out_col].to_numpy(dtype=object)
+    else:
+        outcomes = nearest[out_col].to_numpy(dtype=float)
     return SimilarResult(
         decision_id=decision_id,
         ids=tuple(str(i) for i in nearest.index),
         distances=distances[order],
         scores=scores,
-        verdicts=tuple(rule.verdict(float(s)) for s in scores),
+        verdicts=verdicts,
         outcomes=outcomes,
         stamp=make_stamp(bundle, explainer="Gower distance on the model inputs"),
     )

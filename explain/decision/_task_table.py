@@ -32,7 +32,11 @@ def outcome_text(bundle: Bundle, outcome: object) -> str:
 def task_decisions(bundle: Bundle, table: TableName = "decisions") -> pd.DataFrame:
     """Every row's verdict and its chance (multiclass: of the most probable class) or estimate
     (regression), and the known outcome in words; indexed by id, in the table's order."""
-    frame = bundle.table(table)
+    return task_verdict_frame(bundle, bundle.table(table))
+
+
+def task_verdict_frame(bundle: Bundle, frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`task_decisions` for any rows of the bundle's form (reference neighbours, say)."""
     response = np.asarray(bundle.model.predict_response(frame))
     if bundle.model.task == "multiclass":
         verdicts = class_verdicts(bundle.spec.classes, bundle.model.classes, response)

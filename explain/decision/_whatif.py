@@ -87,13 +87,18 @@ class WhatIfResult:
 
     @property
     def contribution_change(self) -> np.ndarray:
-        """Edited minus original contribution per feature, in probability points."""
+        """Edited minus original contribution per feature, in the reader's units (probability points
+        for a binary model)."""
         return np.asarray(self.edited.contributions.probability - self.original.contributions.probability)
 
     @property
     def verdict_changed(self) -> bool:
-        """Whether the edit moved the decision to the other side of the threshold."""
-        return self.edited.prediction.side != self.original.prediction.side
+        """Whether the edit changed the verdict: the other side of the threshold (binary), another
+        class or the referral (multiclass), another band (regression)."""
+        o, e = self.original.prediction, self.edited.prediction
+        if o.task == "binary":
+            return e.side != o.side
+        return e.band != o.band if o.task == "regression" else e.verdict != o.verdict
 
     def to_frame(self) -> pd.DataFrame:
         """Per feature: label, original and edited value, contributions and their change."""
@@ -168,9 +173,17 @@ def edited_row(
 
 
 def what_if(
-    bundle: Bundle, decision_id: str, changes: Mapping[str, Any], *, data: TableName = "decisions"
+    bundle: Bundle,
+    decision_id: str,
+    changes: Mapping[str, Any],
+    *,
+    data: TableName = "decisions",
+    target_class: str | None = None,
 ) -> WhatIfResult:
     """Explain the decision again with some inputs changed; the stored row is untouched.
+
+    For a multiclass model both explanations explain ``target_class`` (by default the class
+    predicted for the original row), so their effects compare input by input.
 
     Examples
     --------
@@ -178,8 +191,9 @@ def what_if(
     >>> result.edited.prediction.score  # doctest: +SKIP
     """
     row = edited_row(bundle, decision_id, changes, data=data)
-    original = explain_decisions(bundle, [decision_id], data=data)[0]
-    edited = explain_decisions(bundle, [decision_id], data=row)[0]
+    original = explain_decisions(bundle, [decision_id], data=data, target_class=target_class)[0]
+    # the edited row explains the same class as the original, so the two sets of effects compare
+    edited = explain_decisions(bundle, [decision_id], data=row, target_class=original.prediction.explained_class)[0]
     ranges = input_ranges(bundle)
     before = bundle.table(data).loc[decision_id]
     actual: dict[str, tuple[Any, Any]] = {}

@@ -36,8 +36,14 @@ if TYPE_CHECKING:
     from ._performance import metrics_at as metrics_at
     from ._performance import model_performance as model_performance
     from ._proxies import ProxyResult as ProxyResult
+    from ._task_performance import MulticlassPerformance as MulticlassPerformance
+    from ._task_performance import RegressionPerformance as RegressionPerformance
+    from ._task_performance import task_performance as task_performance
 
 _NAMES = {
+    "MulticlassPerformance": "._task_performance",
+    "RegressionPerformance": "._task_performance",
+    "task_performance": "._task_performance",
     "PerformanceResult": "._performance",
     "ThresholdMetrics": "._performance",
     "calibration_bins": "._performance",

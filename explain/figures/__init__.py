@@ -26,12 +26,20 @@ if TYPE_CHECKING:
     from ._performance import precision_recall_chart as precision_recall_chart
     from ._performance import roc_chart as roc_chart
     from ._performance import score_distribution_chart as score_distribution_chart
+    from ._task_performance import class_confusion_chart as class_confusion_chart
+    from ._task_performance import class_roc_chart as class_roc_chart
+    from ._task_performance import estimate_fit_chart as estimate_fit_chart
+    from ._task_performance import residual_chart as residual_chart
     from ._theme import DEFAULT_THEME as DEFAULT_THEME
     from ._theme import FigureTheme as FigureTheme
     from ._theme import empty_figure as empty_figure
     from ._theme import plotly_text as plotly_text
 
 _NAMES = {
+    "class_confusion_chart": "._task_performance",
+    "class_roc_chart": "._task_performance",
+    "estimate_fit_chart": "._task_performance",
+    "residual_chart": "._task_performance",
     "DEFAULT_THEME": "._theme",
     "FigureTheme": "._theme",
     "empty_figure": "._theme",

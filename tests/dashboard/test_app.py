@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from explain import Bundle
 from explain.bundle._formatting import format_score
 from explain.decision._decision import explain_decision
-from tests.dashboard.conftest import assert_healthy, open_app
+from tests.dashboard.conftest import assert_healthy, open_app, shown_table
 from tests.hostile import HOSTILE, assert_no_live_markup
 
 
@@ -195,17 +195,26 @@ def test_bundle_picker_follows_a_new_link_and_switches_bundle() -> None:
 @pytest.mark.parametrize("name", ["grades", "limits"])
 def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     """Decisions and Decision explain every decision; the workbench pages say plainly what serves them."""
-    from explain import explain_decision, load_bundle
+    from explain import explain_decision, input_ranges, load_bundle
 
     what = "a multiclass classifier with 4 classes" if name == "grades" else "a regression model"
     at = open_app(bundle=name)
     listed = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
     assert len(listed) == 100 and any("1,000 matching decisions" in m.value for m in at.markdown)
-    for page in ("model", "importance", "dependence", "checks", "performance", "errors", "fairness", "drift"):
+    for page in ("model", "importance", "dependence", "checks", "errors", "fairness", "drift"):
         at.switch_page(f"views/{page}.py").run()
         assert_healthy(at)
         shown = " ".join(i.value for i in at.info).replace("\\", "")
-        assert f"This bundle holds {what}" in shown and "Decision pages explain" in shown, (page, shown)
+        assert f"This bundle holds {what}" in shown and "This page serves binary classifiers" in shown, (page, shown)
+    at.switch_page("views/performance.py").run()
+    assert_healthy(at)
+    names = {m.label for m in at.metric}
+    assert names == (
+        {"Accuracy", "Top-2 accuracy", "Log-loss", "Macro ROC AUC"}
+        if name == "grades"
+        else {"Mean absolute error", "Root mean squared error", "R²"}
+    )
+    assert len(at.get("plotly_chart")) == 2
     bundle_dir = next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name))
     bundle = load_bundle(bundle_dir)
     decision_id = str(listed["Id"].iloc[0])
@@ -213,7 +222,33 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     at = open_app(bundle=name, decision=decision_id)
     assert expected.prediction.headline in at.subheader[0].value.replace("\\", "")
     assert len(at.get("plotly_chart")) == 1
-    assert not at.tabs  # the decision tools serve binary classifiers in this version, and say so
+    assert [t.label for t in at.tabs] == ["What if…", "Similar past decisions", "Case file"]  # no recourse yet
+    at.session_state["decision_tool_tab"] = "Similar past decisions"
+    at.run()
+    assert_healthy(at)
+    similar = next(df.value for df in at.dataframe if "Similarity" in df.value.columns)
+    assert len(similar) == 6 and similar["Verdict"].iloc[0] == expected.prediction.verdict
+    at.session_state["decision_tool_tab"] = "What if…"
+    at.run()
+    form = f"form::{name}::decisions::{decision_id}::False"
+    usual = input_ranges(bundle)["revolving_utilization"]
+    box = at.number_input(key=f"{form}::revolving_utilization")
+    box.set_value(float(round(usual.usual_high)) if box.value < 50 else float(round(usual.usual_low)))
+    next(b for b in at.button if b.label == "Show the effect").click()
+    at.run()
+    assert_healthy(at)
+    changed = shown_table(at, "What-if value")
+    assert (changed["Input"] == "✏️ Credit card utilization").sum() == 1
+    assert any(m.value.replace("\\", "").startswith("**Verdict: ") for m in at.markdown)
+    at.session_state["decision_tool_tab"] = "Case file"
+    at.run()
+    next(b for b in at.button if b.label == "Prepare the case file").click()
+    at.run()
+    assert_healthy(at)
+    html = next(d for d in at.get("download_button") if "HTML" in str(d.proto.label)).proto
+    assert html is not None
+    at.session_state["decision_tool_tab"] = "What if…"
+    at.run()
     if name == "grades":
         picker = at.selectbox(key=f"explained_class::grades::decisions::{decision_id}")
         assert picker.value == expected.prediction.explained_class

@@ -13,21 +13,9 @@ from explain import (
     UnsupportedTaskError,
     explain_decision,
     explain_decisions,
-    load_bundle,
     value_side,
 )
 from explain.decision._task_view import reader_view
-from tests.task_bundles import build_task_bundle
-
-
-@pytest.fixture(scope="module")
-def grades_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    return load_bundle(build_task_bundle("grades", tmp_path_factory.mktemp("grades")))
-
-
-@pytest.fixture(scope="module")
-def limits_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    return load_bundle(build_task_bundle("limits", tmp_path_factory.mktemp("limits")))
 
 
 def _statements_agree(bundle: Bundle, result: object) -> None:
