@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import cache
@@ -11,7 +13,7 @@ from dashboard.text import md
 from explain import format_metric, rank_differences
 from explain.figures import DEFAULT_THEME, importance_bars, shap_beeswarm
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 fp = bundle.fingerprint
 st.title(md(f"Importance · {bundle.name}"))
 data = bundle.population_table
@@ -54,12 +56,21 @@ elif len(flags):
     )
 else:
     st.success("SHAP and permutation importance agree: no feature among the top ten differs by three or more ranks.")
-st.markdown("#### How each input pushes the score, row by row")
+task = bundle.spec.task
+moved = {"binary": "score", "regression": bundle.spec.target.label, "multiclass": "class's margin"}[task]
+st.markdown(f"#### How each input pushes the {md(moved)}, row by row")
 sample = cache.shap_sample(key, fp, data, 2_000)
+if task == "multiclass":  # one class at a time: the margin of the class picked
+    classes = list(bundle.model.classes)
+    chosen = st.selectbox("Class", classes, format_func=bundle.spec.classes.label, key=f"importance_class::{key}")
+    c = classes.index(chosen)
+    sample = replace(
+        sample, values=sample.values[:, :, c], base_values=sample.base_values[:, c], raw_output=sample.raw_output[:, c]
+    )
 rows = bundle.table(data).loc[list(sample.ids)]
 fig = shap_beeswarm(sample, rows, bundle.spec, categorical=bundle.model.categorical_features, theme=DEFAULT_THEME)
 st.plotly_chart(fig, theme=None)
 st.caption(
-    f"Each dot is one {where} row: its position is the input's contribution (right raises the score), its colour "
+    f"Each dot is one {where} row: its position is the input's contribution (right raises the {moved}), its colour "
     "the input's value (blue low, orange high; categories in distinct colours)."
 )

@@ -9,20 +9,29 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.tables import whole_table
 from dashboard.text import md
-from explain import format_count, format_metric, format_percent, format_rate
+from explain import format_count, format_metric, format_percent, format_rate, task_units
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 card = cache.card(key, bundle.fingerprint)
 spec = bundle.spec
 st.title(md(f"Model · {card.name}"))
 rows = ", ".join(f"{format_count(n)} {name}" for name, n in card.rows.items())
-st.markdown(
-    md(
-        f"A {card.task} model: {card.model}. Each case gets a score, the {card.score_label}; at or above "
-        f"{format_percent(card.threshold)} the verdict is “{card.verdicts[0]}”, below it “{card.verdicts[1]}”. "
-        f"Output space: {card.output_space}. Rows: {rows}."
+if bundle.spec.task == "binary":
+    how = (
+        f"Each case gets a score, the {card.score_label}; at or above {format_percent(card.threshold)} the verdict "
+        f"is “{card.verdicts[0]}”, below it “{card.verdicts[1]}”."
     )
-)
+elif bundle.spec.task == "multiclass":
+    rules = spec.classes
+    how = "Each case gets a chance of each class; the verdict is the most probable class" + (
+        f", unless its chance is below {format_percent(rules.min_probability)}: then “{rules.otherwise}”."
+        if rules.min_probability is not None
+        else "."
+    )
+else:
+    bands = ", ".join(b.label for b in spec.target.bands)
+    how = f"Each case gets an estimate of the {spec.target.label}" + (f", in the bands {bands}." if bands else ".")
+st.markdown(md(f"A {card.task} model: {card.model}. {how} Output space: {card.output_space}. Rows: {rows}."))
 for name, share in card.sensitive_inputs.items():
     st.info(
         md(
@@ -40,13 +49,23 @@ if card.metrics:
         "Observed rate": (f"Share “{spec.outcome_label(1)}”", "how often the outcome occurred"),
         "Mean score": (f"Mean {card.score_label}", "the average score the model gave"),
         "Share above threshold": (f"Share “{card.verdicts[0]}”", "cases at or above the threshold"),
+        "Accuracy": ("Accuracy", "cases whose most probable class is the true one"),
+        "Top-2 accuracy": ("Top-2 accuracy", "cases whose true class is among the two most probable"),
+        "Macro ROC AUC": ("Macro ROC AUC", "each class against the rest, averaged (0.5 is chance)"),
+        "Mean absolute error": ("Mean absolute error", "the typical distance between estimate and actual value"),
+        "Root mean squared error": ("Root mean squared error", "like the mean error, with large misses weighing more"),
+        "R²": ("R²", "share of the actual values' variation the estimates explain (1 is perfect)"),
     }
-    rates = ("Observed rate", "Mean score", "Share above threshold")
+    rates = ("Observed rate", "Mean score", "Share above threshold", "Accuracy", "Top-2 accuracy")
+    in_units = ("Mean absolute error", "Root mean squared error")
     whole_table(
         pd.DataFrame(
             {
                 "Measure": [words[n][0] for n in card.metrics],
-                "Value": [format_rate(v) if n in rates else format_metric(v) for n, v in card.metrics.items()],
+                "Value": [
+                    format_rate(v) if n in rates else task_units(bundle).value(v) if n in in_units else format_metric(v)
+                    for n, v in card.metrics.items()
+                ],
                 "What it says": [words[n][1] for n in card.metrics],
             }
         )

@@ -21,10 +21,22 @@ from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.errors import ExplainError, InvalidParameterError
 
-Scoring = Literal["roc_auc", "average_precision", "log_loss"]
+Scoring = Literal["roc_auc", "average_precision", "log_loss", "rmse", "mae"]
 Progress = Callable[[float, str], None]
-SCORINGS: tuple[str, ...] = ("roc_auc", "average_precision", "log_loss")
-_SCORING_NAMES = {"roc_auc": "ROC AUC", "average_precision": "average precision", "log_loss": "log-loss"}
+SCORINGS: tuple[str, ...] = ("roc_auc", "average_precision", "log_loss", "rmse", "mae")
+#: The scorers each task accepts (the first is a multiclass or regression model's default).
+TASK_SCORINGS: dict[str, tuple[str, ...]] = {
+    "binary": ("roc_auc", "average_precision", "log_loss"),
+    "multiclass": ("log_loss",),
+    "regression": ("rmse", "mae"),
+}
+_SCORING_NAMES = {
+    "roc_auc": "ROC AUC",
+    "average_precision": "average precision",
+    "log_loss": "log-loss",
+    "rmse": "root mean squared error",
+    "mae": "mean absolute error",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +57,8 @@ class ImportanceResult:
     random_state: int
     data: str
     stamp: AuditStamp
+    per_class: np.ndarray | None = None  # multiclass mean |SHAP|: inputs × classes (summing to importance)
+    class_labels: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """A new table, most important first, with ranks (1 = most important)."""
@@ -77,9 +91,16 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
     With a row of ones this equals scikit-learn's ``roc_auc_score``,
     ``average_precision_score`` and ``log_loss`` (ties handled the same way).
     """
-    y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
     w = np.atleast_2d(np.asarray(weights, dtype=float))
+    if p.ndim == 2:  # multiclass: y holds class indices, p every class's chance
+        chosen = np.clip(p[np.arange(len(p)), np.asarray(y, dtype=int)], 1e-15, 1.0)
+        return np.asarray((w @ -np.log(chosen)) / w.sum(axis=1))
+    y = np.asarray(y, dtype=float)
+    if scoring in ("rmse", "mae"):  # regression: y and p in the target's units
+        error = (y - p) ** 2 if scoring == "rmse" else np.abs(y - p)
+        mean = (w @ error) / w.sum(axis=1)
+        return np.asarray(np.sqrt(mean) if scoring == "rmse" else mean)
     if scoring == "log_loss":
         q = np.clip(p, 1e-15, 1 - 1e-15)
         losses = -(y * np.log(q) + (1 - y) * np.log(1 - q))
@@ -108,7 +129,7 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
 
 
 def _higher_is_better(scoring: str) -> bool:
-    return scoring != "log_loss"
+    return scoring not in ("log_loss", "rmse", "mae")
 
 
 def default_scoring(positive_rate: float) -> Scoring:
@@ -133,8 +154,9 @@ def permutation_importance(
 ) -> ImportanceResult:
     """How much the score on the reference data drops when each input is shuffled.
 
-    Rows with known outcomes, at most ``max_rows`` (a seeded sample). The default scorer is
-    average precision when positives are under 10%, ROC AUC otherwise. The 95% interval is
+    Rows with known outcomes, at most ``max_rows`` (a seeded sample). The default scorer of a
+    binary model is average precision when positives are under 10%, ROC AUC otherwise; of a
+    multiclass model log-loss, of a regression the root mean squared error (``mae`` also). The 95% interval is
     a bootstrap over rows that reuses the permuted predictions.
 
     Examples
@@ -145,25 +167,30 @@ def permutation_importance(
     check_int("n_repeats", n_repeats, 1)
     check_int("n_bootstrap", n_bootstrap, 1)
     check_int("max_rows", max_rows, 10)
+    task = bundle.model.task
     if scoring is not None:
-        check_choice("scoring", scoring, SCORINGS)
+        check_choice("scoring", scoring, TASK_SCORINGS[task])
     outcomes = bundle.outcomes("reference")
     rng = np.random.default_rng(random_state)
     ids = outcomes.index
     if len(ids) > max_rows:
         ids = ids[np.sort(rng.choice(len(ids), size=max_rows, replace=False))]
-    y = outcomes.loc[ids].to_numpy(dtype=float)
+    if task == "multiclass":
+        y = np.array([bundle.model.classes.index(str(c)) for c in outcomes.loc[ids]])
+    else:
+        y = outcomes.loc[ids].to_numpy(dtype=float)
     if y.min() == y.max():
-        raise ExplainError("the reference outcomes are all the same; importance needs both outcomes present.")
-    scoring = scoring or default_scoring(float(y.mean()))
+        raise ExplainError("the reference outcomes are all the same; importance needs different outcomes present.")
+    chosen: str = scoring or (default_scoring(float(y.mean())) if task == "binary" else TASK_SCORINGS[task][0])
+    predict = bundle.model.predict_score if task == "binary" else bundle.model.predict_response
     x = bundle.model.prepare(bundle.table("reference").loc[ids])
     n = len(x)
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_bootstrap).astype(float)
-    base_p = bundle.model.predict_score(x)
+    base_p = predict(x)
     ones = np.ones((1, n))
-    base_score = float(weighted_scores(scoring, y, base_p, ones)[0])
-    base_boot = weighted_scores(scoring, y, base_p, weights)
-    sign = 1.0 if _higher_is_better(scoring) else -1.0
+    base_score = float(weighted_scores(chosen, y, base_p, ones)[0])
+    base_boot = weighted_scores(chosen, y, base_p, weights)
+    sign = 1.0 if _higher_is_better(chosen) else -1.0
     features = bundle.features
     point = np.zeros(len(features))
     boot = np.zeros((n_bootstrap, len(features)))
@@ -176,9 +203,9 @@ def permutation_importance(
             shuffled[name] = x[name].to_numpy()[rng.permutation(n)]
             if isinstance(x[name].dtype, pd.CategoricalDtype):
                 shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
-            p = bundle.model.predict_score(shuffled)
-            drops.append(sign * (base_score - float(weighted_scores(scoring, y, p, ones)[0])))
-            boot_drops.append(sign * (base_boot - weighted_scores(scoring, y, p, weights)))
+            p = predict(shuffled)
+            drops.append(sign * (base_score - float(weighted_scores(chosen, y, p, ones)[0])))
+            boot_drops.append(sign * (base_boot - weighted_scores(chosen, y, p, weights)))
         point[j] = float(np.mean(drops))
         boot[:, j] = np.mean(boot_drops, axis=0)
     _report(progress, 1.0, "Permutation importance done")
@@ -190,7 +217,7 @@ def permutation_importance(
         importance=point,
         low=low,
         high=high,
-        scoring=scoring,
+        scoring=chosen,
         baseline_score=base_score,
         n_rows=n,
         n_repeats=n_repeats,
@@ -198,7 +225,7 @@ def permutation_importance(
         random_state=random_state,
         data="reference",
         stamp=make_stamp(
-            bundle, explainer=f"permutation importance, drop in {_SCORING_NAMES[scoring]}", random_state=random_state
+            bundle, explainer=f"permutation importance, drop in {_SCORING_NAMES[chosen]}", random_state=random_state
         ),
     )
 
@@ -223,6 +250,10 @@ def shap_importance(
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
     _report(progress, 0.8, "Bootstrapping intervals")
     magnitude = np.abs(result.values)
+    per_class = None
+    if magnitude.ndim == 3:  # multiclass: each class's mean |SHAP|, summed for the ranking
+        per_class = magnitude.mean(axis=0)
+        magnitude = magnitude.sum(axis=2)
     n = len(magnitude)
     if n == 0:
         raise ExplainError("the table is empty; there is nothing to measure importance on.")
@@ -245,4 +276,6 @@ def shap_importance(
         random_state=random_state,
         data="custom" if isinstance(data, pd.DataFrame) else str(data),
         stamp=make_stamp(bundle, explainer=result.explainer, random_state=random_state),
+        per_class=per_class,
+        class_labels=tuple(bundle.spec.classes.label(c) for c in bundle.model.classes) if per_class is not None else (),
     )

@@ -45,6 +45,8 @@ def held_out_metrics(bundle: Bundle) -> tuple[dict[str, float], str]:
         outcomes = bundle.outcomes("reference")
     except OutcomesMissingError as err:
         return {}, str(err)
+    if bundle.model.task != "binary":
+        return _task_metrics(bundle)
     y = outcomes.to_numpy(dtype=float)
     p = bundle.model.predict_score(bundle.table("reference").loc[outcomes.index])
     ones = np.ones((1, len(y)))
@@ -60,6 +62,23 @@ def held_out_metrics(bundle: Bundle) -> tuple[dict[str, float], str]:
     return metrics, f"on {len(y):,} held-out reference rows with known outcomes"
 
 
+def _task_metrics(bundle: Bundle) -> tuple[dict[str, float], str]:
+    """The held-out metrics of a multiclass or regression model (see :func:`task_performance`)."""
+    from explain.evaluation._task_performance import MulticlassPerformance, task_performance
+
+    result = task_performance(bundle)
+    if isinstance(result, MulticlassPerformance):
+        metrics = {
+            "Accuracy": result.accuracy,
+            "Top-2 accuracy": result.top2_accuracy,
+            "Log-loss": result.log_loss,
+            "Macro ROC AUC": result.macro_roc_auc,
+        }
+    else:
+        metrics = {"Mean absolute error": result.mae, "Root mean squared error": result.rmse, "R²": result.r2}
+    return metrics, f"on {result.n_rows:,} held-out reference rows with known outcomes"
+
+
 def _sensitive_shares(bundle: Bundle, max_rows: int = 500) -> dict[str, float]:
     """Share of mean |SHAP| of each sensitive model input, on a seeded sample of the population."""
     if not bundle.spec.sensitive_features:
@@ -67,6 +86,8 @@ def _sensitive_shares(bundle: Bundle, max_rows: int = 500) -> dict[str, float]:
     from explain.attribution._shap import shap_values
 
     magnitude = np.abs(shap_values(bundle, data=bundle.population_table, max_rows=max_rows).values).mean(axis=0)
+    if magnitude.ndim == 2:  # multiclass: every class's share together
+        magnitude = magnitude.sum(axis=1)
     total = float(magnitude.sum()) or 1.0
     return {f: float(magnitude[bundle.features.index(f)] / total) for f in bundle.spec.sensitive_features}
 
@@ -120,7 +141,11 @@ def model_card(bundle: Bundle) -> ModelCard:
     }
     return ModelCard(
         name=spec.name,
-        task=f"{spec.task} classification",
+        task={
+            "binary": "binary classification",
+            "multiclass": f"multiclass classification ({len(bundle.model.classes)} classes)",
+            "regression": "regression",
+        }[bundle.model.task],
         model=bundle.model.description,
         family=bundle.model.family,
         output_space=bundle.model.output_space,

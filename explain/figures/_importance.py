@@ -25,7 +25,8 @@ def importance_bars(
     theme: FigureTheme = DEFAULT_THEME,
 ) -> go.Figure:
     """Mean |SHAP| and permutation importance side by side, each with its 95% interval (SHAP
-    alone when there is no permutation importance, for want of outcomes)."""
+    alone when there is no permutation importance, for want of outcomes). A multiclass
+    model's mean |SHAP| is stacked by class, the legend naming the classes."""
     titles = ["Mean |SHAP| (model output units)"]
     if permutation_importance is not None:
         titles.append(f"Permutation: drop in {plotly_text(permutation_importance.scoring_name)}")
@@ -36,6 +37,23 @@ def importance_bars(
     if permutation_importance is not None:
         perm = permutation_importance.to_frame().set_index("feature").loc[order["feature"]]
         panels.append((2, perm.reset_index(), theme.palette[1]))
+    stacked = shap_importance.per_class is not None
+    if stacked:  # multiclass: one segment per class, summing to the input's total mean |SHAP|
+        per_class = shap_importance.to_frame()["feature"].map({f: k for k, f in enumerate(shap_importance.features)})
+        rows = shap_importance.per_class[per_class.to_numpy()]  # type: ignore[index]
+        for c, name in enumerate(shap_importance.class_labels):
+            fig.add_trace(
+                go.Bar(
+                    x=rows[:, c], y=labels, orientation="h", name=plotly_text(name),
+                    marker={"color": theme.palette[c % len(theme.palette)]},
+                    hovertemplate=f"%{{y}}: %{{x:.4f}} for {plotly_text(name)}<extra></extra>",
+                ),
+                row=1, col=1,
+            )  # fmt: skip
+        fig.update_layout(
+            barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "traceorder": "normal"}
+        )
+        panels = panels[1:]
     for col, frame, colour in panels:
         fig.add_trace(
             go.Bar(
@@ -57,7 +75,7 @@ def importance_bars(
             col=col,
         )
     fig.update_yaxes(autorange="reversed")
-    return theme.apply(fig, height=120 + 28 * len(labels))
+    return theme.apply(fig, height=120 + 28 * len(labels) + (60 if stacked else 0))
 
 
 def _normalise(values: pd.Series) -> np.ndarray:

@@ -137,7 +137,7 @@ def residual_chart(
         yaxis_title=f"Actual − estimate{suffix}",
         showlegend=False,
     )
-    if unit in ("$", "€", "£", "¥"):
+    if unit in ("$", "€", "£", "¥"):  # the residual axis keeps plain numbers: "$−2,000" would misread
         fig.update_xaxes(tickprefix=unit, tickformat=",.0f")
-        fig.update_yaxes(tickprefix=unit, tickformat=",.0f")
+        fig.update_yaxes(tickformat=",.0f")
     return theme.apply(fig, height=460)

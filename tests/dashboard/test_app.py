@@ -198,14 +198,31 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     from explain import explain_decision, input_ranges, load_bundle
 
     what = "a multiclass classifier with 4 classes" if name == "grades" else "a regression model"
+    bundle_dir = next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name))
+    bundle = load_bundle(bundle_dir)
     at = open_app(bundle=name)
     listed = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
     assert len(listed) == 100 and any("1,000 matching decisions" in m.value for m in at.markdown)
-    for page in ("model", "importance", "dependence", "checks", "errors", "fairness", "drift"):
+    for page in ("dependence", "checks", "errors", "fairness", "drift"):
         at.switch_page(f"views/{page}.py").run()
         assert_healthy(at)
         shown = " ".join(i.value for i in at.info).replace("\\", "")
         assert f"This bundle holds {what}" in shown and "This page serves binary classifiers" in shown, (page, shown)
+    at.switch_page("views/importance.py").run()
+    assert_healthy(at)
+    assert len(at.get("plotly_chart")) == 2
+    if name == "grades":
+        at.selectbox(key="importance_class::grades").set_value("3").run()
+        assert_healthy(at)
+        assert any("pushes the class's margin" in m.value for m in at.markdown)
+    at.switch_page("views/model.py").run()
+    assert_healthy(at)
+    measures = shown_table(at, "Measure").set_index("Measure")["Value"]
+    if name == "grades":
+        assert list(measures.index) == ["Accuracy", "Top-2 accuracy", "Log-loss", "Macro ROC AUC"]
+    else:
+        assert measures["Mean absolute error"].startswith("$") and "R²" in measures.index
+    assert len(shown_table(at, "Column")) == len(bundle.features) + len(bundle.spec.columns)
     at.switch_page("views/performance.py").run()
     assert_healthy(at)
     names = {m.label for m in at.metric}
@@ -215,8 +232,6 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
         else {"Mean absolute error", "Root mean squared error", "R²"}
     )
     assert len(at.get("plotly_chart")) == 2
-    bundle_dir = next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name))
-    bundle = load_bundle(bundle_dir)
     decision_id = str(listed["Id"].iloc[0])
     expected = explain_decision(bundle, decision_id)
     at = open_app(bundle=name, decision=decision_id)
