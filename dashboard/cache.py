@@ -254,22 +254,27 @@ def interactions(key: str, fingerprint: str, _progress: Progress = None) -> Inte
     return _results.get(("interactions", fingerprint), lambda: shap_interactions(bundle(key), progress=_progress))
 
 
-def dependence_result(key: str, fingerprint: str, feature: str, _progress: Progress = None) -> DependenceResult:
-    """One feature's SHAP dependence, coloured by its strongest partner."""
+def dependence_result(
+    key: str, fingerprint: str, feature: str, target_class: str | None = None, _progress: Progress = None
+) -> DependenceResult:
+    """One feature's SHAP dependence, coloured by its strongest partner (of one class, for multiclass)."""
     from explain import dependence
 
     def compute() -> DependenceResult:
         shared = interactions(key, fingerprint, _progress)
-        return dependence(bundle(key), feature, interactions=shared)
+        return dependence(bundle(key), feature, interactions=shared, target_class=target_class)
 
-    return _results.get(("dependence", fingerprint, feature), compute)
+    return _results.get(("dependence", fingerprint, feature, target_class), compute)
 
 
-def pdp_result(key: str, fingerprint: str, feature: str) -> PartialDependenceResult:
-    """Partial dependence with ICE lines."""
+def pdp_result(key: str, fingerprint: str, feature: str, target_class: str | None = None) -> PartialDependenceResult:
+    """Partial dependence with ICE lines (of one class's chance, for multiclass)."""
     from explain import partial_dependence
 
-    return _results.get(("pdp", fingerprint, feature), lambda: partial_dependence(bundle(key), feature))
+    return _results.get(
+        ("pdp", fingerprint, feature, target_class),
+        lambda: partial_dependence(bundle(key), feature, target_class=target_class),
+    )
 
 
 def direction_result(key: str, fingerprint: str) -> DirectionResult:

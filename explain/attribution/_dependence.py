@@ -27,7 +27,7 @@ from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import ShapResult, shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
-from explain.errors import FeatureNotFoundError
+from explain.errors import FeatureNotFoundError, InvalidParameterError
 
 INTERACTION_TOLERANCE = 1e-6
 EXACT = "SHAP interaction values"
@@ -64,6 +64,7 @@ class DependenceResult:
     ranking: InteractionRanking
     output: str
     stamp: AuditStamp
+    target: str = "score"  # what the contributions move: "score", "margin of Grade B", "credit limit"
 
     def to_frame(self) -> pd.DataFrame:
         """A new table: id, value, SHAP value, colour value."""
@@ -207,8 +208,12 @@ def dependence(
     max_rows: int = 1_000,
     random_state: int = 0,
     progress: Progress | None = None,
+    target_class: str | None = None,
 ) -> DependenceResult:
     """SHAP values of ``feature`` against its values, coloured by its strongest partner.
+
+    A multiclass model's contributions are those to ``target_class``'s margin (by default its
+    first class); a regression's are in the target's units.
 
     Pass ``interactions`` (from :func:`shap_interactions`) to reuse them across features;
     otherwise they are computed here with ``data``, ``max_rows`` and ``random_state``.
@@ -226,11 +231,12 @@ def dependence(
     result = interactions.shap
     rows = bundle.table(interactions.data).loc[list(result.ids)]
     j = bundle.features.index(feature)
+    values, target = _task_values(bundle, result.values, target_class)
     others = [k for k in range(len(bundle.features)) if k != j]
     if interactions.values is not None:
         strengths = np.abs(interactions.values[:, j, :]).mean(axis=0)
     else:
-        strengths = approximate_ranking(bundle, feature, rows, result.values[:, j])
+        strengths = approximate_ranking(bundle, feature, rows, values[:, j])
     order = sorted(others, key=lambda k: -strengths[k])
     ranking = InteractionRanking(
         feature=feature,
@@ -245,7 +251,7 @@ def dependence(
         feature=feature,
         ids=result.ids,
         values=rows[feature].astype("object").to_numpy(),
-        shap=result.values[:, j].copy(),
+        shap=values[:, j].copy(),
         color_feature=color,
         color_values=rows[color].astype("object").to_numpy() if color else np.zeros(0),
         categorical=profile.features[feature].categorical,
@@ -253,7 +259,29 @@ def dependence(
         ranking=ranking,
         output=result.output,
         stamp=interactions.stamp,
+        target=target,
     )
+
+
+def _class_index(bundle: Bundle, target_class: str | None) -> int:
+    """The position of ``target_class`` among a multiclass model's classes (its first by default)."""
+    if target_class is None:
+        return 0
+    if str(target_class) not in bundle.model.classes:
+        raise InvalidParameterError(
+            f"target_class must be one of the model's classes {', '.join(bundle.model.classes)}; got {target_class!r}."
+        )
+    return bundle.model.classes.index(str(target_class))
+
+
+def _task_values(bundle: Bundle, values: np.ndarray, target_class: str | None) -> tuple[np.ndarray, str]:
+    """Rows × inputs contributions to what a page shows, and its name, for every task."""
+    if bundle.model.task == "multiclass":
+        c = _class_index(bundle, target_class)
+        return values[:, :, c], f"margin of {bundle.spec.classes.label(bundle.model.classes[c])}"
+    if bundle.model.task == "regression":
+        return values, bundle.spec.target.label
+    return values, "score"
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,6 +296,9 @@ class PartialDependenceResult:
     ice_ids: tuple[str, ...]
     n_rows: int
     stamp: AuditStamp
+    what: str = ""  # what the lines are: "" (the spec's score), "chance of Grade B", "credit limit"
+    unit: str = ""  # a regression target's unit
+    probability: bool = True  # whether the lines are probabilities (else the target's values)
 
     def centered(self) -> tuple[np.ndarray, np.ndarray]:
         """ICE lines and average minus their value at the first grid point (c-ICE)."""
@@ -288,10 +319,13 @@ def partial_dependence(
     n_ice: int = 200,
     max_rows: int = 500,
     random_state: int = 0,
+    target_class: str | None = None,
 ) -> PartialDependenceResult:
     """Partial dependence with ICE lines on a quantile grid (numbers) or every known category.
 
-    Predictions go through the bundle's model adapter, so any supported model works.
+    Predictions go through the bundle's model adapter, so any supported model works: the
+    score of a binary model, the chance of ``target_class`` (by default the first class) of
+    a multiclass one, the estimate of a regression.
     """
     _check_feature(bundle, feature)
     check_int("grid_size", grid_size, 2)
@@ -309,7 +343,17 @@ def partial_dependence(
     frame = pd.concat([rows] * len(grid), ignore_index=True)
     column = np.repeat(np.asarray(grid, dtype=object), n)
     frame[feature] = column if fp.categorical else column.astype(float)
-    scores = bundle.model.predict_score(frame).reshape(len(grid), n).T  # (rows, grid)
+    what, unit, probability = "", "", True
+    if bundle.model.task == "binary":
+        predicted = bundle.model.predict_score(frame)
+    elif bundle.model.task == "multiclass":
+        c = _class_index(bundle, target_class)
+        predicted = np.asarray(bundle.model.predict_response(frame))[:, c]
+        what = f"chance of {bundle.spec.classes.label(bundle.model.classes[c])}"
+    else:
+        predicted = np.asarray(bundle.model.predict_response(frame))
+        what, unit, probability = bundle.spec.target.label, bundle.spec.target.unit, False
+    scores = predicted.reshape(len(grid), n).T  # (rows, grid)
     lines = min(n_ice, n)
     return PartialDependenceResult(
         feature=feature,
@@ -322,4 +366,7 @@ def partial_dependence(
         stamp=make_stamp(
             bundle, explainer="partial dependence (model predictions on a grid)", random_state=random_state
         ),
+        what=what,
+        unit=unit,
+        probability=probability,
     )

@@ -72,7 +72,7 @@ def dependence_scatter(result: DependenceResult, spec: Spec, *, theme: FigureThe
     unit = plotly_text(spec.feature(result.feature).unit)
     fig.update_layout(
         xaxis_title=f"{label} ({unit})" if unit else label,
-        yaxis_title=f"Contribution to the score<br>(SHAP, {result.output})",
+        yaxis_title=f"Contribution to the {plotly_text(result.target)}<br>(SHAP, {result.output})",
         legend_title_text=color_label,
     )
     return theme.apply(fig, height=460)
@@ -122,9 +122,18 @@ def pdp_ice(
                 name="partial dependence",
             )
         )
-    score = plotly_text(spec.score_label)
-    axis = f"Change in {score} since the first value" if centered else f"{score.capitalize()} (average over cases)"
+    score = plotly_text(result.what or spec.score_label)
+    axis = (
+        f"Change in {score} since the first value"
+        if centered
+        else f"{score[:1].upper()}{score[1:]} (average over cases)"
+    )
+    if result.unit:
+        axis += f" ({plotly_text(result.unit)})"
     unit = plotly_text(spec.feature(result.feature).unit)
     fig.update_layout(xaxis_title=f"{label} ({unit})" if unit else label, yaxis_title=axis)
-    fig.update_yaxes(tickformat=".0%" if not centered else "+.0%")
+    if result.probability:
+        fig.update_yaxes(tickformat=".0%" if not centered else "+.0%")
+    else:
+        fig.update_yaxes(tickformat=",.0f" if not centered else "+,.0f")
     return theme.apply(fig, height=440)

@@ -203,7 +203,7 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     at = open_app(bundle=name)
     listed = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
     assert len(listed) == 100 and any("1,000 matching decisions" in m.value for m in at.markdown)
-    for page in ("dependence", "checks", "errors", "fairness", "drift"):
+    for page in ("checks", "errors", "fairness", "drift"):
         at.switch_page(f"views/{page}.py").run()
         assert_healthy(at)
         shown = " ".join(i.value for i in at.info).replace("\\", "")
@@ -215,6 +215,13 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
         at.selectbox(key="importance_class::grades").set_value("3").run()
         assert_healthy(at)
         assert any("pushes the class's margin" in m.value for m in at.markdown)
+    at.switch_page("views/dependence.py").run()
+    assert_healthy(at)
+    assert len(at.get("plotly_chart")) == 2
+    if name == "grades":
+        at.selectbox(key="dependence_class::grades").set_value("2").run()
+        assert_healthy(at)
+        assert len(at.get("plotly_chart")) == 2
     at.switch_page("views/model.py").run()
     assert_healthy(at)
     measures = shown_table(at, "Measure").set_index("Measure")["Value"]
