@@ -22,11 +22,12 @@ from explain import (
     format_rate,
     format_value,
     read_batch,
+    task_units,
 )
 from explain.figures import DEFAULT_THEME as THEME
 from explain.figures import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 st.title(md(f"Drift · {bundle.name}"))
 if bundle.reference is None:
     st.info("Drift compares a batch with the reference data, and this bundle has none.")
@@ -84,20 +85,32 @@ if moderate:
     st.warning(md("Moderate shift (PSI 0.1–0.25): " + ", ".join(moderate)))
 if not major and not moderate:
     st.success("No input has shifted: every PSI is below 0.1.")
+kind = result.output_kind
 c1, c2, c3 = st.columns(3)
-c1.metric("Score PSI", format_psi(result.score_psi), help="Population stability index of the model's scores.")
-c2.metric(
-    md(f"Mean {bundle.spec.score_label}"),
-    format_percent(result.score_mean_batch),
-    delta=format_points(result.score_mean_batch - result.score_mean_reference),
-    delta_color="off",
-)
-c3.metric(
-    md(f"Share “{bundle.spec.decision.above}”"),
-    format_rate(result.flagged_batch),
-    delta=format_points(result.flagged_batch - result.flagged_reference),
-    delta_color="off",
-)
+psi_name = {"score": "Score PSI", "estimate": "Estimate PSI", "class": "Predicted-class PSI"}[kind]
+c1.metric(psi_name, format_psi(result.score_psi), help="Population stability index of the model's output.")
+if kind == "estimate":
+    units = task_units(bundle)
+    c2.metric(
+        md(f"Mean {bundle.spec.target.label}"),
+        units.value(result.score_mean_batch),
+        delta=units.effect(result.score_mean_batch - result.score_mean_reference),
+        delta_color="off",
+    )
+else:
+    c2.metric(
+        md(f"Mean {bundle.spec.score_label}" if kind == "score" else "Mean chance of the predicted class"),
+        format_percent(result.score_mean_batch),
+        delta=format_points(result.score_mean_batch - result.score_mean_reference),
+        delta_color="off",
+    )
+if kind == "score":
+    c3.metric(
+        md(f"Share “{bundle.spec.decision.above}”"),
+        format_rate(result.flagged_batch),
+        delta=format_points(result.flagged_batch - result.flagged_reference),
+        delta_color="off",
+    )
 st.plotly_chart(drift_psi_chart(result, theme=THEME), theme=None)
 feature = st.selectbox(
     "Look at one input", list(result.features), format_func=bundle.spec.label, key=f"drift_feature::{key}"

@@ -28,6 +28,7 @@ from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import ImportanceResult, shap_importance
 from explain.bundle._bundle import Bundle
+from explain.bundle._spec import FeatureSpec
 from explain.bundle._upload import read_batch
 from explain.errors import BundleError, ExplainError, InvalidParameterError
 from explain.evaluation._common import Binning, bin_counts, is_categorical, make_binning, sample_rows
@@ -130,6 +131,9 @@ class DriftResult:
     max_rows: int
     random_state: int
     stamp: AuditStamp
+    output_kind: str = "score"  # what score_* measure: "score" (binary), "estimate", or "class" (its chance)
+    output_unit: str = ""  # a regression target's unit
+    output_decimals: int | None = None
 
     @property
     def meaningful(self) -> bool:
@@ -298,11 +302,20 @@ def batch_drift(
         report(progress, j / steps, f"Comparing {bundle.spec.label(feature)}")
         per_feature.append(_feature_drift(bundle, feature, ref[feature], new[feature], n_bins, epsilon))
     report(progress, len(features) / steps, "Scoring both tables")
-    score_r = pd.Series(bundle.model.predict_score(ref))
-    score_b = pd.Series(bundle.model.predict_score(new))
-    score_binning = make_binning("score", score_r, categorical=False, n_bins=n_bins)
-    score_bins = _bin_shares(score_binning, score_binning.labels(), score_r, score_b, epsilon)
-    threshold = bundle.spec.decision.threshold
+    binned_r, score_r = _outputs(bundle, ref)
+    binned_b, score_b = _outputs(bundle, new)
+    kind = {"binary": "score", "regression": "estimate", "multiclass": "class"}[bundle.model.task]
+    if kind == "class":  # the predicted classes' shares, each class a bin
+        known = tuple(bundle.spec.classes.label(c) for c in bundle.model.classes)
+        score_binning = make_binning("class", binned_r, categorical=True, known=known, also=binned_b)
+        score_labels = score_binning.labels()
+    else:
+        score_binning = make_binning("score", binned_r, categorical=False, n_bins=n_bins)
+        target = bundle.spec.target
+        writer = FeatureSpec("target", target.label, unit=target.unit, decimals=target.decimals, kind="amount")
+        score_labels = score_binning.labels(writer if kind == "estimate" else None)
+    score_bins = _bin_shares(score_binning, score_labels, binned_r, binned_b, epsilon)
+    threshold = bundle.spec.decision.threshold if kind == "score" else float("nan")
     importance_r = importance_b = None
     if with_shap:
         report(progress, (len(features) + 1) / steps, "Computing SHAP on the reference data")
@@ -330,8 +343,8 @@ def batch_drift(
         score_bins=score_bins,
         score_mean_reference=float(score_r.mean()),
         score_mean_batch=float(score_b.mean()),
-        flagged_reference=float((score_r >= threshold).mean()),
-        flagged_batch=float((score_b >= threshold).mean()),
+        flagged_reference=float((score_r >= threshold).mean()) if kind == "score" else float("nan"),
+        flagged_batch=float((score_b >= threshold).mean()) if kind == "score" else float("nan"),
         threshold=threshold,
         importance_reference=importance_r,
         importance_batch=importance_b,
@@ -340,7 +353,24 @@ def batch_drift(
         max_rows=max_rows,
         random_state=random_state,
         stamp=make_stamp(bundle, random_state=random_state),
+        output_kind=kind,
+        output_unit=bundle.spec.target.unit if kind == "estimate" else "",
+        output_decimals=bundle.spec.target.decimals if kind == "estimate" else None,
     )
+
+
+def _outputs(bundle: Bundle, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The model's output on ``frame`` as binned for the PSI, and as a number for the means: the
+    score (binary), the estimate (regression), or the predicted class in the spec's words and
+    its chance (multiclass)."""
+    if bundle.model.task == "binary":
+        score = pd.Series(bundle.model.predict_score(frame))
+        return score, score
+    response = np.asarray(bundle.model.predict_response(frame))
+    if bundle.model.task == "regression":
+        return pd.Series(response), pd.Series(response)
+    labels = [bundle.spec.classes.label(bundle.model.classes[k]) for k in response.argmax(axis=1)]
+    return pd.Series(labels, dtype=object), pd.Series(response.max(axis=1))
 
 
 __all__ = [

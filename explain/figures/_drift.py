@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explain.bundle._formatting import format_percent, format_psi
+from explain.decision._task_view import Units
 from explain.evaluation._drift import DriftResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -90,10 +91,20 @@ def drift_score_chart(result: DriftResult, *, theme: FigureTheme = DEFAULT_THEME
     bins = result.score_bins
     keep = (bins.reference > 0) | (bins.batch > 0)
     labels = [plotly_text(label) for label, k in zip(bins.labels, keep, strict=True) if k]
-    title = (
-        f"Scores · PSI {format_psi(result.score_psi)} · mean {format_percent(result.score_mean_reference)} → "
-        f"{format_percent(result.score_mean_batch)}"
-    )
+    if result.output_kind == "estimate":
+        units = Units("target", result.output_unit, result.output_decimals)
+        means = f"{units.value(result.score_mean_reference)} → {units.value(result.score_mean_batch)}"
+        title = f"Estimates · PSI {format_psi(result.score_psi)} · mean {plotly_text(means)}"
+    elif result.output_kind == "class":
+        title = (
+            f"Predicted classes · PSI {format_psi(result.score_psi)} · mean chance "
+            f"{format_percent(result.score_mean_reference)} → {format_percent(result.score_mean_batch)}"
+        )
+    else:
+        title = (
+            f"Scores · PSI {format_psi(result.score_psi)} · mean {format_percent(result.score_mean_reference)} → "
+            f"{format_percent(result.score_mean_batch)}"
+        )
     return _shares_chart(labels, bins.reference[keep], bins.batch[keep], title, theme)
 
 
