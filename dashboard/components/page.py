@@ -31,7 +31,7 @@ def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
         st.info(
             md(
                 f"This bundle holds {bundle.model.what_it_is}. This page serves binary classifiers in this "
-                "version; the Decisions, Decision, Model, Importance, Dependence, Performance and Drift pages "
+                "version; the Decisions, Decision, Model, Importance, Dependence, Performance, Errors and Drift pages "
                 "explain this model (and explain show DIR ID on the command line)."
             ),
             icon="ℹ️",

@@ -10,10 +10,107 @@ from dashboard.components.page import current_bundle
 from dashboard.components.progress import computed
 from dashboard.components.tables import whole_table
 from dashboard.text import md
-from explain import TABLE_FORMATS, format_count, format_metric, format_percent, format_rate, format_ratio
+from explain import (
+    TABLE_FORMATS,
+    CaseError,
+    ErrorAnalysisResult,
+    format_count,
+    format_metric,
+    format_percent,
+    format_rate,
+    format_ratio,
+    outcome_text,
+    task_units,
+)
 from explain.figures import DEFAULT_THEME, error_segments_chart
 
-key, bundle = current_bundle()
+
+def _task_errors(result: ErrorAnalysisResult) -> None:
+    """The segments and worst cases of a multiclass (log-loss) or regression (absolute error) model."""
+    multiclass = bundle.spec.task == "multiclass"
+    units = task_units(bundle)
+
+    def loss(v: float) -> str:
+        return format_metric(v) if multiclass else units.value(v)
+
+    wrong = "Misclassified" if multiclass else "Estimate in another band than the actual value"
+    columns = {
+        "Rank": [str(s.rank) for s in result.segments],
+        "Segment": [s.description for s in result.segments],
+        "Cases": [f"{format_count(s.n_rows)} ({format_rate(s.share)})" for s in result.segments],
+        f"Mean {result.loss_name}": [loss(s.mean_log_loss) for s in result.segments],
+        "× overall": [format_ratio(s.lift) for s in result.segments],
+    }
+    if multiclass or bundle.spec.target.bands:
+        columns[wrong] = [format_rate(s.error_rate) for s in result.segments]
+    if not multiclass:
+        columns["Overestimated by more than the mean error"] = [
+            format_count(s.false_positives) for s in result.segments
+        ]
+        columns["Underestimated by more than the mean error"] = [
+            format_count(s.false_negatives) for s in result.segments
+        ]
+    whole_table(pd.DataFrame(columns))
+    st.caption(
+        md(
+            f"A tree of depth at most {result.max_depth} fitted on each reference case's {result.loss_name}, with "
+            f"segments of at least {format_rate(result.min_segment_share)} of {format_count(result.n_rows)} cases. "
+            f"Overall mean {result.loss_name} {loss(result.overall_log_loss)}"
+            + (f"; {format_rate(result.overall_error_rate)} of cases misclassified." if multiclass else ".")
+        )
+    )
+    st.markdown("#### The worst mistakes")
+    st.caption("Select a case to open its decision page (a reference case, explained like any decision).")
+    classes = bundle.model.classes
+
+    def outcome(c: CaseError) -> str:
+        return outcome_text(bundle, classes[int(c.outcome)] if multiclass else c.outcome)
+
+    value_name = "Chance" if multiclass else bundle.spec.target.label[:1].upper() + bundle.spec.target.label[1:]
+    tables = (
+        [("The most confident misclassifications", result.worst_false_positives, "mis")]
+        if multiclass
+        else [
+            ("The largest overestimates", result.worst_false_positives, "over"),
+            ("The largest underestimates", result.worst_false_negatives, "under"),
+        ]
+    )
+    for column, (title, cases, kind) in zip(st.columns(len(tables)), tables, strict=True):
+        with column:
+            st.markdown(f"##### {md(title)}")
+            if not cases:
+                st.caption("No such case in the reference data.")
+                continue
+            view = pd.DataFrame(
+                {
+                    "Id": [c.id for c in cases],
+                    value_name: [format_rate(c.score) if multiclass else units.value(c.score) for c in cases],
+                    "Known outcome": [outcome(c) for c in cases],
+                    result.loss_name.capitalize(): [loss(c.log_loss) for c in cases],
+                }
+            )
+            _open_table(view, kind)
+
+
+def _open_table(view: pd.DataFrame, kind: str, column_config: dict | None = None) -> None:  # type: ignore[type-arg]
+    """A table of reference cases; selecting a row opens that case."""
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"worst::{kind}::{key}::{st.session_state.get('worst_opened', 0)}",
+        column_config=column_config,
+        height=38 + 35 * len(view),
+    )
+    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    if rows:
+        st.session_state["worst_opened"] = st.session_state.get("worst_opened", 0) + 1  # a fresh table next time
+        state.open_decision(str(view["Id"].iloc[rows[0]]), "reference")
+        st.switch_page("views/decision.py")
+
+
+key, bundle = current_bundle(every_task=True)
 spec = bundle.spec
 st.title(md(f"Where the model errs · {bundle.name}"))
 result = computed(
@@ -22,6 +119,10 @@ result = computed(
     unavailable="Error analysis needs reference data with outcomes",
 )
 st.plotly_chart(error_segments_chart(result, theme=DEFAULT_THEME), theme=None)
+task = bundle.spec.task
+if task != "binary":
+    _task_errors(result)
+    st.stop()
 above, below = spec.decision.above, spec.decision.below
 whole_table(
     pd.DataFrame(
@@ -61,23 +162,14 @@ def _cases_table(title: str, cases: tuple, kind: str) -> None:  # type: ignore[t
             "Log-loss": [c.log_loss for c in cases],
         }
     )
-    event = st.dataframe(
+    _open_table(
         view,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"worst::{kind}::{key}::{st.session_state.get('worst_opened', 0)}",
+        kind,
         column_config={
             "Score": st.column_config.NumberColumn(format=TABLE_FORMATS["score"]),
             "Log-loss": st.column_config.NumberColumn(format=TABLE_FORMATS["metric"]),
         },
-        height=38 + 35 * len(view),
     )
-    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
-    if rows:
-        st.session_state["worst_opened"] = st.session_state.get("worst_opened", 0) + 1  # a fresh table next time
-        state.open_decision(str(view["Id"].iloc[rows[0]]), "reference")
-        st.switch_page("views/decision.py")
 
 
 st.markdown("#### The worst mistakes")

@@ -31,6 +31,7 @@ from explain.bundle._tables import text_values
 from explain.evaluation._common import (
     is_categorical,
     log_loss_rows,
+    sample_rows,
     scored_reference,
     threshold_or_spec,
 )
@@ -71,9 +72,9 @@ class CaseError:
 
     id: str
     kind: str
-    score: float
-    outcome: int
-    log_loss: float
+    score: float  # the score; a multiclass model's chance of its predicted class; a regression's estimate
+    outcome: float  # 0/1; the true class's index (multiclass); the actual value (regression)
+    log_loss: float  # the case's loss: log-loss, or a regression's absolute error
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +95,9 @@ class ErrorAnalysisResult:
     random_state: int
     stamp: AuditStamp
     table: str = field(default="reference")
+    loss_name: str = "log-loss"  # what the segments' mean loss is ("absolute error" for a regression)
+    task: str = "binary"
+    loss_unit: str = ""  # a regression target's unit, in which its absolute error is written
 
     def to_frame(self) -> pd.DataFrame:
         """A new table of the segments, highest mean log-loss first."""
@@ -248,7 +252,7 @@ def _describe(encoded: _Encoded, path: _Path, member: np.ndarray) -> tuple[tuple
 def _cases(
     kind: str, ids: np.ndarray, scores: np.ndarray, y: np.ndarray, loss: np.ndarray, rows: np.ndarray
 ) -> tuple[CaseError, ...]:
-    return tuple(CaseError(str(ids[i]), kind, float(scores[i]), int(y[i]), float(loss[i])) for i in rows)
+    return tuple(CaseError(str(ids[i]), kind, float(scores[i]), float(y[i]), float(loss[i])) for i in rows)
 
 
 def error_segments(
@@ -275,12 +279,14 @@ def error_segments(
     >>> result.segments[0].description  # doctest: +SKIP
     'Credit card utilization at least 85% and Loan term at least 60 months'
     """
-    cut = threshold_or_spec(threshold, bundle)
     check_int("max_depth", max_depth, 1, 3)  # deeper segments stop being readable
     check_number("min_segment_share", min_segment_share, 0.0, 0.5, low_open=True)
     check_int("n_worst", n_worst, 0)
     check_int("max_rows", max_rows, 10)
     report(progress, 0.0, "Scoring the reference data")
+    if bundle.model.task != "binary":
+        return _task_error_segments(bundle, max_depth, min_segment_share, n_worst, max_rows, random_state, progress)
+    cut = threshold_or_spec(threshold, bundle)
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state)
     y, s = sample.outcomes.astype(int), sample.scores
     loss = log_loss_rows(y, s)
@@ -338,6 +344,96 @@ def error_segments(
         row_segment=row_segment,
         random_state=random_state,
         stamp=make_stamp(bundle, random_state=random_state),
+    )
+
+
+def _task_error_segments(
+    bundle: Bundle,
+    max_depth: int,
+    min_segment_share: float,
+    n_worst: int,
+    max_rows: int,
+    random_state: int,
+    progress: Progress | None,
+) -> ErrorAnalysisResult:
+    """Error segments of a multiclass model (by log-loss; "wrong" is misclassified) or of a
+    regression (by absolute error; "wrong" is an estimate in another band than the actual
+    value). The worst cases are the most confident misclassifications, or the largest
+    over- and underestimates."""
+    known = bundle.outcomes("reference")
+    frame = sample_rows(bundle.table("reference").loc[known.index], max_rows, np.random.default_rng(random_state))
+    ids = np.asarray(frame.index.astype(str))
+    response = np.asarray(bundle.model.predict_response(frame))
+    multiclass = bundle.model.task == "multiclass"
+    if multiclass:
+        y = np.array([bundle.model.classes.index(str(c)) for c in known.loc[frame.index]], dtype=float)
+        score = response.max(axis=1)
+        loss = -np.log(np.clip(response[np.arange(len(y)), y.astype(int)], 1e-15, 1.0))
+        wrong = response.argmax(axis=1) != y
+        over, under = wrong, np.zeros(len(y), dtype=bool)
+    else:
+        y = known.loc[frame.index].to_numpy(dtype=float)
+        score = response
+        loss = np.abs(y - score)
+        target = bundle.spec.target
+        wrong = (
+            np.array([target.band(a) != target.band(e) for a, e in zip(y, score, strict=True)])
+            if target.bands
+            else np.zeros(len(y), dtype=bool)
+        )
+        big = loss > loss.mean()
+        over, under = big & (score > y), big & (score < y)
+    report(progress, 0.4, "Fitting the error tree")
+    encoded = _Encoded(bundle, frame, loss)
+    n = len(y)
+    tree = DecisionTreeRegressor(
+        max_depth=max_depth, min_samples_leaf=max(1, math.ceil(min_segment_share * n)), random_state=random_state
+    ).fit(encoded.matrix, loss)
+    leaf_of_row = tree.apply(encoded.matrix)
+    paths = _leaf_paths(tree, encoded)
+    overall = float(loss.mean())
+    report(progress, 0.8, "Describing the segments")
+    segments, row_segment = [], np.zeros(n, dtype=int)
+    for rank, leaf in enumerate(sorted(paths, key=lambda leaf: -float(loss[leaf_of_row == leaf].mean())), start=1):
+        member = leaf_of_row == leaf
+        row_segment[member] = rank
+        conditions, used = _describe(encoded, paths[leaf], member)
+        segments.append(
+            ErrorSegment(
+                rank=rank, conditions=conditions, features=used, n_rows=int(member.sum()),
+                share=float(member.mean()), mean_log_loss=float(loss[member].mean()),
+                lift=float(loss[member].mean() / overall) if overall > 0 else float("nan"),
+                error_rate=float(wrong[member].mean()), false_positives=int((member & over).sum()),
+                false_negatives=int((member & under).sum()), observed_rate=float(y[member].mean()),
+                mean_score=float(score[member].mean()),
+            )
+        )  # fmt: skip
+    if multiclass:  # the most confident wrong classes first
+        first = np.flatnonzero(wrong)[np.argsort(-score[wrong], kind="stable")][:n_worst]
+        second = np.zeros(0, dtype=int)
+        words = ("misclassified", "")
+    else:
+        first = np.argsort(-(score - y), kind="stable")[:n_worst]
+        second = np.argsort(score - y, kind="stable")[:n_worst]
+        words = ("overestimate", "underestimate")
+    report(progress, 1.0, "Error analysis done")
+    return ErrorAnalysisResult(
+        segments=tuple(segments),
+        worst_false_positives=_cases(words[0], ids, score, y, loss, first),
+        worst_false_negatives=_cases(words[1], ids, score, y, loss, second),
+        overall_log_loss=overall,
+        overall_error_rate=float(wrong.mean()),
+        threshold=float("nan"),
+        n_rows=n,
+        max_depth=max_depth,
+        min_segment_share=min_segment_share,
+        row_ids=tuple(ids),
+        row_segment=row_segment,
+        random_state=random_state,
+        stamp=make_stamp(bundle, random_state=random_state),
+        loss_name="log-loss" if multiclass else "absolute error",
+        task=bundle.model.task,
+        loss_unit="" if multiclass else bundle.spec.target.unit,
     )
 
 

@@ -203,7 +203,7 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     at = open_app(bundle=name)
     listed = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
     assert len(listed) == 100 and any("1,000 matching decisions" in m.value for m in at.markdown)
-    for page in ("checks", "errors", "fairness"):
+    for page in ("checks", "fairness"):
         at.switch_page(f"views/{page}.py").run()
         assert_healthy(at)
         shown = " ".join(i.value for i in at.info).replace("\\", "")
@@ -222,6 +222,11 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
         at.selectbox(key="dependence_class::grades").set_value("2").run()
         assert_healthy(at)
         assert len(at.get("plotly_chart")) == 2
+    at.switch_page("views/errors.py").run()
+    assert_healthy(at)
+    segments = shown_table(at, "Segment")
+    assert ("Mean log-loss" if name == "grades" else "Mean absolute error") in segments.columns
+    assert len([df for df in at.dataframe if "Id" in df.value.columns]) == (1 if name == "grades" else 2)
     at.switch_page("views/drift.py").run()
     assert_healthy(at)
     psi_names = {m.label for m in at.metric}
