@@ -31,8 +31,8 @@ def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
         st.info(
             md(
                 f"This bundle holds {bundle.model.what_it_is}. This page serves binary classifiers in this "
-                "version; the Decisions, Decision, Model, Importance, Dependence, Performance, Errors and Drift pages "
-                "explain this model (and explain show DIR ID on the command line)."
+                "version; every other page explains this model (a decision's “What would change it” serves "
+                "binary classifiers too), and explain show DIR ID works on the command line."
             ),
             icon="ℹ️",
         )

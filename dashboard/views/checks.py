@@ -12,13 +12,17 @@ from dashboard.components.tables import whole_table
 from dashboard.text import md
 from explain import format_count, format_ratio
 
-key, bundle = current_bundle()
+key, bundle = current_bundle(every_task=True)
 fp = bundle.fingerprint
 st.title(md(f"Checks · {bundle.name}"))
 st.markdown("#### Direction of each effect")
 direction = cache.direction_result(key, fp)
 if not direction.features:
-    st.info("The spec gives no expected effect for any numeric input, so there is nothing to check.")
+    st.info(
+        "The spec gives no expected effect for any numeric input"
+        + (" (or no order of the classes to say which way is worse)" if bundle.spec.task == "multiclass" else "")
+        + ", so there is nothing to check."
+    )
 else:
     if direction.disagreements:
         labels = ", ".join(bundle.spec.label(f) for f in direction.disagreements)

@@ -73,14 +73,15 @@ def direction_check(
     data = data or bundle.population_table
     result = shap_values(bundle, data=data, max_rows=max_rows, random_state=random_state)
     rows = bundle.table(data).loc[list(result.ids)]
+    effects = _risk_contributions(bundle, result.values)
     features, labels, expected, observed, rhos, agrees = [], [], [], [], [], []
     for j, name in enumerate(bundle.features):
         spec = bundle.spec.feature(name)
-        if spec.expected_effect is None or name in bundle.model.categories:
+        if spec.expected_effect is None or name in bundle.model.categories or effects is None:
             continue
         values = pd.to_numeric(rows[name], errors="coerce").to_numpy(dtype=float)
         keep = ~np.isnan(values)
-        rho = _spearman(values[keep], result.values[keep, j])
+        rho = _spearman(values[keep], effects[keep, j])
         if np.isnan(rho) or abs(rho) < DIRECTION_MIN_CORRELATION:
             seen = "no clear direction"
         else:
@@ -101,6 +102,19 @@ def direction_check(
         n_rows=len(rows),
         stamp=result.stamp,
     )
+
+
+def _risk_contributions(bundle: Bundle, values: np.ndarray) -> np.ndarray | None:
+    """Rows × inputs contributions in the direction ``expected_effect`` speaks of: the score
+    (binary) or the estimate (regression); for a multiclass model with an order of its classes,
+    toward the worst class and away from the best; None for a multiclass model without one."""
+    if values.ndim == 2:
+        return values
+    order = bundle.spec.classes.order
+    if not order:
+        return None
+    classes = bundle.model.classes
+    return np.asarray(values[:, :, classes.index(order[-1])] - values[:, :, classes.index(order[0])])
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,8 @@ def explanation_quality(
     common = shap_rank.index.intersection(perm_rank.index)
     agreement = _spearman(shap_rank[common].to_numpy(), perm_rank[common].to_numpy())
     magnitude = np.abs(result.values)
+    if magnitude.ndim == 3:  # multiclass: every class's share together
+        magnitude = magnitude.sum(axis=2)
     names = np.asarray(result.feature_names)
     k = min(5, len(names))
     top = set(names[np.argsort(-magnitude.mean(axis=0), kind="stable")[:k]])
