@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     from explain.bundle import target_verdicts as target_verdicts
     from explain.bundle import text_values as text_values
     from explain.bundle import unit_label as unit_label
+    from explain.bundle import upper_first as upper_first
     from explain.bundle import write_bundle as write_bundle
     from explain.decision import MAX_REASONS as MAX_REASONS
     from explain.decision import MIN_SHARE as MIN_SHARE
@@ -194,6 +195,7 @@ if TYPE_CHECKING:
     from explain.models import softmax as softmax
 
 _NAMES = {
+    "upper_first": "explain.bundle",
     "MulticlassPerformance": "explain.evaluation",
     "RegressionPerformance": "explain.evaluation",
     "task_performance": "explain.evaluation",

@@ -9,7 +9,16 @@ import streamlit as st
 from dashboard import cache, state
 from dashboard.components.task_browser import target_format
 from dashboard.text import md
-from explain import TABLE_FORMATS, Bundle, DecisionResult, ExplainError, format_value, input_changed, outcome_text
+from explain import (
+    TABLE_FORMATS,
+    Bundle,
+    DecisionResult,
+    ExplainError,
+    format_value,
+    input_changed,
+    outcome_text,
+    upper_first,
+)
 
 SHOWN_INPUTS = 4
 
@@ -33,7 +42,7 @@ def similar_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) 
     if p.task == "multiclass":  # the chance of each case's most probable class
         score_name, this_score = "Chance", p.class_probabilities[0][1]
     elif p.task == "regression":
-        score_name, scale, score_format = p.score_label[:1].upper() + p.score_label[1:], 1.0, target_format(bundle)
+        score_name, scale, score_format = upper_first(p.score_label), 1.0, target_format(bundle)
     view = pd.DataFrame(
         {
             "Id": ["This case", *frame["id"]],

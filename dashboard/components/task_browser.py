@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import cache
 from dashboard.components.browser import open_selected
 from dashboard.text import md
-from explain import PAGE_SIZE, TABLE_FORMATS, Bundle
+from explain import PAGE_SIZE, TABLE_FORMATS, Bundle, upper_first
 
 
 def task_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> None:
@@ -19,7 +19,7 @@ def task_browser(key: str, bundle: Bundle, *, on_open: str | None = None) -> Non
     table = cache.task_decisions(key, bundle.fingerprint)
     multiclass = bundle.model.task == "multiclass"
     groups = sorted(table["verdict" if multiclass else "predicted"].unique())
-    value_name = "Chance" if multiclass else bundle.spec.target.label[:1].upper() + bundle.spec.target.label[1:]
+    value_name = "Chance" if multiclass else upper_first(bundle.spec.target.label)
     with st.container(border=True):
         c1, c2, c3 = st.columns([3, 2, 2])
         label = "Verdict" if multiclass else "Band"

@@ -173,9 +173,8 @@ def show_whatif(outcome: WhatIfResult) -> None:
             )
         )
     frame = outcome.to_frame()
-    moved = "score" if o.task == "binary" else (o.score_label if o.task == "regression" else "chance")
     st.caption(
-        f"Rows marked ✏️ are the inputs you changed. With a new {moved} every input's effect is measured again, "
+        f"Rows marked ✏️ are the inputs you changed. With a new {o.what_moves} every input's effect is measured again, "
         "because the model weighs each input together with the others, so inputs you did not touch can move "
         "too: the last column shows by how much."
     )

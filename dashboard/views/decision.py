@@ -119,10 +119,7 @@ with right:
 p = result.prediction
 if p.task == "multiclass":
     class_picker(key, bundle, result, class_widget)
-moved = (
-    "score" if p.task == "binary" else (p.score_label if p.task == "regression" else f"chance of {p.explained_label}")
-)
-st.markdown(f"#### How each input moved the {md(moved)}")
+st.markdown(f"#### How each input moved the {md(p.what_moves)}")
 if p.task == "binary":
     spaces = ["Probability points"] + (
         ["Log-odds (raw model output)"] if result.stamp.output_space == "log-odds" else []

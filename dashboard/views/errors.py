@@ -21,8 +21,43 @@ from explain import (
     format_ratio,
     outcome_text,
     task_units,
+    upper_first,
 )
 from explain.figures import DEFAULT_THEME, error_segments_chart
+
+
+def _open_table(view: pd.DataFrame, kind: str, column_config: dict | None = None) -> None:  # type: ignore[type-arg]
+    """A table of reference cases; selecting a row opens that case."""
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"worst::{kind}::{key}::{st.session_state.get('worst_opened', 0)}",
+        column_config=column_config,
+        height=38 + 35 * len(view),
+    )
+    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    if rows:
+        st.session_state["worst_opened"] = st.session_state.get("worst_opened", 0) + 1  # a fresh table next time
+        state.open_decision(str(view["Id"].iloc[rows[0]]), "reference")
+        st.switch_page("views/decision.py")
+
+
+def _cases_table(
+    title: str,
+    cases: tuple,
+    kind: str,
+    columns: dict,
+    column_config: dict | None = None,  # type: ignore[type-arg]
+) -> None:
+    """One labelled table of mistakes (``columns``: column name → one cell per case), or a word
+    that there are none; selecting a row opens that reference case."""
+    st.markdown(f"##### {md(title)}")
+    if not cases:
+        st.caption("No such case in the reference data.")
+        return
+    _open_table(pd.DataFrame({"Id": [c.id for c in cases], **columns}), kind, column_config)
 
 
 def _task_errors(result: ErrorAnalysisResult) -> None:
@@ -66,7 +101,7 @@ def _task_errors(result: ErrorAnalysisResult) -> None:
     def outcome(c: CaseError) -> str:
         return outcome_text(bundle, classes[int(c.outcome)] if multiclass else c.outcome)
 
-    value_name = "Chance" if multiclass else bundle.spec.target.label[:1].upper() + bundle.spec.target.label[1:]
+    value_name = "Chance" if multiclass else upper_first(bundle.spec.target.label)
     tables = (
         [("The most confident misclassifications", result.worst_false_positives, "mis")]
         if multiclass
@@ -77,37 +112,16 @@ def _task_errors(result: ErrorAnalysisResult) -> None:
     )
     for column, (title, cases, kind) in zip(st.columns(len(tables)), tables, strict=True):
         with column:
-            st.markdown(f"##### {md(title)}")
-            if not cases:
-                st.caption("No such case in the reference data.")
-                continue
-            view = pd.DataFrame(
+            _cases_table(
+                title,
+                cases,
+                kind,
                 {
-                    "Id": [c.id for c in cases],
                     value_name: [format_rate(c.score) if multiclass else units.value(c.score) for c in cases],
                     "Known outcome": [outcome(c) for c in cases],
                     result.loss_name.capitalize(): [loss(c.log_loss) for c in cases],
-                }
+                },
             )
-            _open_table(view, kind)
-
-
-def _open_table(view: pd.DataFrame, kind: str, column_config: dict | None = None) -> None:  # type: ignore[type-arg]
-    """A table of reference cases; selecting a row opens that case."""
-    event = st.dataframe(
-        view,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"worst::{kind}::{key}::{st.session_state.get('worst_opened', 0)}",
-        column_config=column_config,
-        height=38 + 35 * len(view),
-    )
-    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
-    if rows:
-        st.session_state["worst_opened"] = st.session_state.get("worst_opened", 0) + 1  # a fresh table next time
-        state.open_decision(str(view["Id"].iloc[rows[0]]), "reference")
-        st.switch_page("views/decision.py")
 
 
 key, bundle = current_bundle(every_task=True)
@@ -148,30 +162,19 @@ st.caption(
 )
 
 
-def _cases_table(title: str, cases: tuple, kind: str) -> None:  # type: ignore[type-arg]
-    """One labelled table of mistakes; selecting a row opens that reference case."""
-    st.markdown(f"##### {md(title)}")
-    if not cases:
-        st.caption("No such case in the reference data.")
-        return
-    view = pd.DataFrame(
-        {
-            "Id": [c.id for c in cases],
-            "Score": [100 * c.score for c in cases],
-            "Known outcome": [spec.outcome_label(c.outcome) for c in cases],
-            "Log-loss": [c.log_loss for c in cases],
-        }
-    )
-    _open_table(
-        view,
-        kind,
-        column_config={
-            "Score": st.column_config.NumberColumn(format=TABLE_FORMATS["score"]),
-            "Log-loss": st.column_config.NumberColumn(format=TABLE_FORMATS["metric"]),
-        },
-    )
+def _binary_columns(cases: tuple) -> dict:  # type: ignore[type-arg]
+    """The columns of a binary model's mistakes: score, outcome in the spec's words, log-loss."""
+    return {
+        "Score": [100 * c.score for c in cases],
+        "Known outcome": [spec.outcome_label(c.outcome) for c in cases],
+        "Log-loss": [c.log_loss for c in cases],
+    }
 
 
+BINARY_FORMATS = {
+    "Score": st.column_config.NumberColumn(format=TABLE_FORMATS["score"]),
+    "Log-loss": st.column_config.NumberColumn(format=TABLE_FORMATS["metric"]),
+}
 st.markdown("#### The worst mistakes")
 st.caption("Select a case to open its decision page (a reference case, explained like any decision).")
 left, right = st.columns(2)
@@ -180,10 +183,14 @@ with left:
         f"“{above}” but turned out “{spec.outcome_label(0)}” (false positives, highest scores)",
         result.worst_false_positives,
         "fp",
+        _binary_columns(result.worst_false_positives),
+        BINARY_FORMATS,
     )
 with right:
     _cases_table(
         f"“{below}” but turned out “{spec.outcome_label(1)}” (false negatives, lowest scores)",
         result.worst_false_negatives,
         "fn",
+        _binary_columns(result.worst_false_negatives),
+        BINARY_FORMATS,
     )

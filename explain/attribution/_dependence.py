@@ -27,7 +27,8 @@ from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import ShapResult, shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
-from explain.errors import FeatureNotFoundError, InvalidParameterError
+from explain.bundle._task_rules import check_target_class
+from explain.errors import FeatureNotFoundError
 
 INTERACTION_TOLERANCE = 1e-6
 EXACT = "SHAP interaction values"
@@ -267,10 +268,7 @@ def _class_index(bundle: Bundle, target_class: str | None) -> int:
     """The position of ``target_class`` among a multiclass model's classes (its first by default)."""
     if target_class is None:
         return 0
-    if str(target_class) not in bundle.model.classes:
-        raise InvalidParameterError(
-            f"target_class must be one of the model's classes {', '.join(bundle.model.classes)}; got {target_class!r}."
-        )
+    check_target_class(bundle, target_class)
     return bundle.model.classes.index(str(target_class))
 
 

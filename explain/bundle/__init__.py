@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ._formatting import slider_format as slider_format
     from ._formatting import stored_value as stored_value
     from ._formatting import unit_label as unit_label
+    from ._formatting import upper_first as upper_first
     from ._load import SPEC_FILE as SPEC_FILE
     from ._load import check_bundle as check_bundle
     from ._load import load_bundle as load_bundle
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from ._write import write_bundle as write_bundle
 
 _NAMES = {
+    "upper_first": "._formatting",
     "Bundle": "._bundle",
     "TABLES": "._bundle",
     "TableName": "._bundle",

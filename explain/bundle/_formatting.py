@@ -56,6 +56,11 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def upper_first(text: str) -> str:
+    """The first letter upper-cased and the rest untouched (unlike ``str.capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 def format_number(value: float, decimals: int | None = None) -> str:
     """A number with thousands separators; ``decimals`` by magnitude when not given."""
     if decimals is None:

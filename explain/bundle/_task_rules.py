@@ -15,11 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from explain.errors import ExplainError, SpecError
+from explain.errors import ExplainError, InvalidParameterError, SpecError
+
+if TYPE_CHECKING:  # the bundle module imports the spec, which imports this one
+    from explain.bundle._bundle import Bundle
 
 
 @dataclass(frozen=True)
@@ -111,9 +114,21 @@ def target_verdicts(rules: TargetRules, estimates: np.ndarray, write: Any) -> li
     out: list[TaskVerdict] = []
     for value in np.asarray(estimates, dtype=float).ravel():
         band = rules.band(float(value))
-        said = f"{rules.label[:1].upper()}{rules.label[1:]}: {write(float(value))}"
+        said = f"{rules.label[:1].upper()}{rules.label[1:]}: {write(float(value))}"  # _formatting imports the spec
         out.append(TaskVerdict(verdict=f"{band} ({said})" if band else said, estimate=float(value), band=band))
     return out
+
+
+def check_target_class(bundle: Bundle, target_class: str) -> None:
+    """``target_class`` must be one of a multiclass model's classes."""
+    if bundle.model.task != "multiclass":
+        raise InvalidParameterError(
+            f"target_class applies to multiclass models; this model is {bundle.model.what_it_is}."
+        )
+    if str(target_class) not in bundle.model.classes:
+        raise InvalidParameterError(
+            f"target_class must be one of the model's classes {', '.join(bundle.model.classes)}; got {target_class!r}."
+        )
 
 
 def parse_class_rules(raw: Any, source: str, problems: list[SpecError]) -> ClassRules:

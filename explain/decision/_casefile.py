@@ -135,12 +135,7 @@ def case_file_html(
     out += [f'<div class="warn">{escape(w)}</div>' for w in result.warnings]
     out += ["<h2>Summary</h2>", f"<p>{escape(result.summary)}</p>", "<h2>Reasons</h2><ol>"]
     out += [f"<li>{escape(r.text)}</li>" for r in result.reasons] or ["<li>No single input stands out.</li>"]
-    moved = (
-        "score"
-        if p.task == "binary"
-        else (p.score_label if p.task == "regression" else f"chance of {p.explained_label}")
-    )
-    out += ["</ol>", f"<h2>How each input moved the {escape(moved)}</h2>", _svg_waterfall(result, theme)]
+    out += ["</ol>", f"<h2>How each input moved the {escape(p.what_moves)}</h2>", _svg_waterfall(result, theme)]
     frame = result.to_frame()
     table = pd.DataFrame(
         {

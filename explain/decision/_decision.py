@@ -28,8 +28,9 @@ from explain.bundle._formatting import (
 )
 from explain.bundle._profile import population_profile
 from explain.bundle._spec import Side
+from explain.bundle._task_rules import check_target_class
 from explain.decision._reasons import select_reasons, sensitive_notices, wording
-from explain.decision._task_prediction import check_target_class, task_prediction
+from explain.decision._task_prediction import task_prediction
 from explain.decision._task_view import Units
 from explain.errors import OutcomesMissingError
 from explain.models._base import sigmoid
@@ -58,6 +59,11 @@ class Prediction:
     estimate: float | None = None  # regression
     band: str | None = None
     reasons_adverse: bool | None = None  # multiclass: whether the reasons push toward an adverse outcome
+
+    @property
+    def what_moves(self) -> str:
+        """What the contributions move, in words: "score", "chance of Grade B", "credit limit"."""
+        return "score" if self.task == "binary" else self.score_label
 
     @property
     def headline(self) -> str:
@@ -276,7 +282,9 @@ def _build(
     # the move from the baseline in the reader's units
     distance = prediction.score - base.probability if prediction.task == "binary" else float(probability.sum())
     reasons = _reasons(bundle, contributions, prediction, distance)
-    what = None if prediction.task == "binary" else _what(bundle, prediction)
+    what = None  # a binary notice names the spec's score label
+    if prediction.task != "binary":
+        what = f"margin of {prediction.explained_label}" if prediction.units.kind == "margin" else prediction.what_moves
     notices = sensitive_notices(
         bundle, probability, [r.contribution for r in reasons], distance, prediction.units, what
     )
@@ -295,14 +303,6 @@ def _build(
         outcome=_outcome(bundle, row),
         view_note=view_note,
     )
-
-
-def _what(bundle: Bundle, prediction: Prediction) -> str:
-    """What a multiclass or regression explanation moves, in words."""
-    if prediction.task == "regression":
-        return bundle.spec.target.label
-    kind = "margin" if prediction.units.kind == "margin" else "chance"
-    return f"{kind} of {prediction.explained_label}"
 
 
 def _observed_for(bundle: Bundle, prediction: Prediction) -> tuple[float | None, str]:

@@ -19,23 +19,11 @@ from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import format_percent
 from explain.bundle._spec import Side
 from explain.bundle._task_rules import class_verdicts, target_verdicts
-from explain.decision._task_view import ReaderView, Units, reader_view
-from explain.errors import InvalidParameterError
+from explain.decision._task_table import task_units
+from explain.decision._task_view import ReaderView, reader_view
 
 if TYPE_CHECKING:
     from explain.decision._decision import Prediction
-
-
-def check_target_class(bundle: Bundle, target_class: str) -> None:
-    """``target_class`` must be one of a multiclass model's classes."""
-    if bundle.model.task != "multiclass":
-        raise InvalidParameterError(
-            f"target_class applies to multiclass models; this model is {bundle.model.what_it_is}."
-        )
-    if str(target_class) not in bundle.model.classes:
-        raise InvalidParameterError(
-            f"target_class must be one of the model's classes {', '.join(bundle.model.classes)}; got {target_class!r}."
-        )
 
 
 def task_prediction(
@@ -52,7 +40,7 @@ def _regression(bundle: Bundle, shap: ShapResult, i: int) -> tuple[Prediction, R
     from explain.decision._decision import Prediction
 
     spec = bundle.spec
-    units = Units("target", spec.target.unit, spec.target.decimals)
+    units = task_units(bundle)
     view = reader_view(shap.output, shap.values[i], shap.base_values[i], shap.raw_output[i], units=units)
     estimate = view.total
     verdict = target_verdicts(spec.target, np.array([estimate]), units.value)[0]

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_percent
+from explain.bundle._formatting import format_percent, upper_first
 from explain.decision._decision import DecisionResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
 from explain.models._base import logit
@@ -77,7 +77,7 @@ def contribution_waterfall(
             texts.append(_signed(value, space, result))
     labels = [plotly_text(n) for n in names]
     p = result.prediction
-    last = p.score_label[:1].upper() + p.score_label[1:]
+    last = upper_first(p.score_label)
     if p.task == "binary":
         last += f": {p.verdict}"
     elif p.units.kind == "margin":
@@ -111,7 +111,7 @@ def contribution_waterfall(
             annotation={"text": f"limit {format_percent(threshold)}", "font": {"color": theme.threshold}},
             annotation_position="top",
         )
-    label = plotly_text(prediction.score_label[:1].upper() + prediction.score_label[1:])
+    label = plotly_text(upper_first(prediction.score_label))
     if space != "probability":
         axis = "Model output (log-odds)"
     elif units.kind == "probability":

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explain.attribution._dependence import DependenceResult, PartialDependenceResult
-from explain.bundle._formatting import format_value
+from explain.bundle._formatting import format_value, upper_first
 from explain.bundle._spec import Spec
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
@@ -123,11 +123,7 @@ def pdp_ice(
             )
         )
     score = plotly_text(result.what or spec.score_label)
-    axis = (
-        f"Change in {score} since the first value"
-        if centered
-        else f"{score[:1].upper()}{score[1:]} (average over cases)"
-    )
+    axis = f"Change in {score} since the first value" if centered else f"{upper_first(score)} (average over cases)"
     if result.unit:
         axis += f" ({plotly_text(result.unit)})"
     unit = plotly_text(spec.feature(result.feature).unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_metric, format_percent, format_rate
+from explain.bundle._formatting import format_metric, format_percent, format_rate, upper_first
 from explain.evaluation._cost import CostResult
 from explain.evaluation._performance import PerformanceResult
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
@@ -32,11 +32,6 @@ def _curve(
             hovertemplate="threshold %{customdata:.1%}<br>" + hover + "<extra></extra>",
         )
     )
-
-
-def _cap(text: str) -> str:
-    """The first letter upper-cased, the rest untouched (unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
 
 
 def _cut(result: PerformanceResult, threshold: float | None) -> float:
@@ -154,8 +149,8 @@ def score_distribution_chart(
     fig.add_vline(x=cut, line={"color": theme.threshold, "dash": "dash", "width": 2})
     fig.update_layout(
         barmode="overlay",
-        title=f"{plotly_text(_cap(result.score_label))} by outcome · threshold {format_percent(cut)}",
-        xaxis_title=plotly_text(_cap(result.score_label)),
+        title=f"{plotly_text(upper_first(result.score_label))} by outcome · threshold {format_percent(cut)}",
+        xaxis_title=plotly_text(upper_first(result.score_label)),
         yaxis_title="Share of the outcome's cases",
     )
     fig.update_xaxes(range=[0, 1], tickformat=".0%")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.bundle._formatting import format_metric, format_rate
+from explain.bundle._formatting import format_metric, format_rate, upper_first
 from explain.evaluation._task_performance import MulticlassPerformance, RegressionPerformance
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, plotly_text
 
@@ -104,7 +104,7 @@ def estimate_fit_chart(
             hovertemplate="estimate %{x:,.0f}<br>actual %{y:,.0f}<extra></extra>",
         )
     )  # fmt: skip
-    text = plotly_text(label[:1].upper() + label[1:])
+    text = plotly_text(upper_first(label))
     fig.update_layout(
         title=f"Estimates against actual values · R² {format_metric(result.r2)}",
         xaxis_title=f"Estimated {plotly_text(label)}" + (f" ({plotly_text(unit)})" if unit else ""),
