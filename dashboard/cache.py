@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         PartialDependenceResult,
         PerformanceResult,
         QualityResult,
+        RecourseOptions,
         RecourseResult,
         RegressionPerformance,
         ShapResult,
@@ -185,13 +186,25 @@ def decision(
     )
 
 
-def recourse(key: str, fingerprint: str, decision_id: str, table: str) -> RecourseResult:
-    """What would change this decision."""
+def recourse(
+    key: str, fingerprint: str, decision_id: str, table: str, aim: tuple[tuple[str, object], ...] = ()
+) -> RecourseResult:
+    """What would change this decision; ``aim`` holds :func:`explain.suggest_changes`'s target keywords."""
     from explain import suggest_changes
 
     return _results.get(
-        ("recourse", fingerprint, decision_id, table),
-        lambda: suggest_changes(bundle(key), decision_id, data=table),  # type: ignore[arg-type]
+        ("recourse", fingerprint, decision_id, table, aim),
+        lambda: suggest_changes(bundle(key), decision_id, data=table, **dict(aim)),  # type: ignore[arg-type]
+    )
+
+
+def recourse_options(key: str, fingerprint: str, decision_id: str, table: str) -> RecourseOptions:
+    """What a user may aim at from this decision."""
+    from explain import recourse_options as options
+
+    return _results.get(
+        ("recourse_options", fingerprint, decision_id, table),
+        lambda: options(bundle(key), decision_id, data=table),  # type: ignore[arg-type]
     )
 
 

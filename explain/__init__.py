@@ -108,6 +108,8 @@ if TYPE_CHECKING:
     from explain.decision import Prediction as Prediction
     from explain.decision import ReaderView as ReaderView
     from explain.decision import Reason as Reason
+    from explain.decision import RecourseAim as RecourseAim
+    from explain.decision import RecourseOptions as RecourseOptions
     from explain.decision import RecourseResult as RecourseResult
     from explain.decision import SimilarResult as SimilarResult
     from explain.decision import Suggestion as Suggestion
@@ -124,6 +126,7 @@ if TYPE_CHECKING:
     from explain.decision import outcome_text as outcome_text
     from explain.decision import query_decisions as query_decisions
     from explain.decision import reader_view as reader_view
+    from explain.decision import recourse_options as recourse_options
     from explain.decision import select_reasons as select_reasons
     from explain.decision import similar_cases as similar_cases
     from explain.decision import suggest_changes as suggest_changes
@@ -309,6 +312,8 @@ _NAMES = {
     "PAGE_SIZE": "explain.decision",
     "Prediction": "explain.decision",
     "Reason": "explain.decision",
+    "RecourseAim": "explain.decision",
+    "RecourseOptions": "explain.decision",
     "RecourseResult": "explain.decision",
     "SimilarResult": "explain.decision",
     "Suggestion": "explain.decision",
@@ -322,6 +327,7 @@ _NAMES = {
     "input_ranges": "explain.decision",
     "matching_decisions": "explain.decision",
     "query_decisions": "explain.decision",
+    "recourse_options": "explain.decision",
     "select_reasons": "explain.decision",
     "similar_cases": "explain.decision",
     "suggest_changes": "explain.decision",

@@ -153,9 +153,6 @@ panels = {
     TAB_SIMILAR: similar_panel,
     TAB_CASEFILE: casefile_panel,
 }
-if p.task != "binary":
-    del panels[TAB_RECOURSE]
-    st.caption("“What would change it” serves binary classifiers in this version.")
 if st.session_state.get(state.S_TOOL_TAB) not in panels:  # a tab another bundle offered
     st.session_state.pop(state.S_TOOL_TAB, None)
 tabs = st.tabs(list(panels), key=state.S_TOOL_TAB, on_change="rerun")

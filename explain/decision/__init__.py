@@ -32,9 +32,12 @@ if TYPE_CHECKING:
     from ._reasons import value_side as value_side
     from ._reasons import wording as wording
     from ._recourse import Change as Change
+    from ._recourse import RecourseOptions as RecourseOptions
     from ._recourse import RecourseResult as RecourseResult
     from ._recourse import Suggestion as Suggestion
+    from ._recourse import recourse_options as recourse_options
     from ._recourse import suggest_changes as suggest_changes
+    from ._recourse_aim import RecourseAim as RecourseAim
     from ._similar import SimilarResult as SimilarResult
     from ._similar import similar_cases as similar_cases
     from ._task_table import outcome_text as outcome_text
@@ -76,6 +79,9 @@ _NAMES = {
     "what_if": "._whatif",
     "Change": "._recourse",
     "RecourseResult": "._recourse",
+    "RecourseOptions": "._recourse",
+    "recourse_options": "._recourse",
+    "RecourseAim": "._recourse_aim",
     "Suggestion": "._recourse",
     "suggest_changes": "._recourse",
     "SimilarResult": "._similar",

@@ -256,7 +256,7 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     at = open_app(bundle=name, decision=decision_id)
     assert expected.prediction.headline in at.subheader[0].value.replace("\\", "")
     assert len(at.get("plotly_chart")) == 1
-    assert [t.label for t in at.tabs] == ["What if…", "Similar past decisions", "Case file"]  # no recourse yet
+    assert [t.label for t in at.tabs] == ["What would change it", "What if…", "Similar past decisions", "Case file"]
     at.session_state["decision_tool_tab"] = "Similar past decisions"
     at.run()
     assert_healthy(at)

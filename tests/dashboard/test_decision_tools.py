@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from explain import Bundle
+from explain import Bundle, RecourseResult, task_decisions
 from explain.bundle._formatting import format_percent
 from explain.decision._recourse import suggest_changes
 from tests.dashboard.conftest import assert_healthy, open_app, shown_table
@@ -55,6 +56,52 @@ def test_recourse_panel_shows_the_librarys_suggestions(loan: Bundle, fraud: Bund
         assert suggestion.text in text
     off = open_app(bundle="fraud", decision=_adverse(fraud))
     assert any("misusing a card" in i.value for i in off.info)
+
+
+def _task_bundle(name: str) -> Bundle:
+    import os
+
+    from explain import load_bundle
+
+    return load_bundle(next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name)))
+
+
+def _suggestions_shown(at: object, result: RecourseResult) -> None:
+    text = " ".join(m.value for m in at.markdown).replace("\\", "").replace("\u2060", "")  # type: ignore[attr-defined]
+    assert result.statement in text
+    for suggestion in result.suggestions:
+        assert suggestion.text in text and suggestion.score_text in text
+
+
+def test_recourse_panel_aims_at_a_class_a_band_or_a_value() -> None:
+    grades = _task_bundle("grades")
+    decision = next(str(i) for i, v in task_decisions(grades)["verdict"].items() if v == "Grade D")
+    at = open_app(bundle="grades", decision=decision)
+    at.session_state["decision_tool_tab"] = "What would change it"
+    at.run()
+    assert_healthy(at)
+    picker = at.selectbox(key=f"recourse_aim::grades::decisions::{decision}")
+    assert picker.value == "2"  # the next better grade, C
+    _suggestions_shown(at, suggest_changes(grades, decision, target_class="2"))
+    picker.set_value("0").run()
+    assert_healthy(at)
+    _suggestions_shown(at, suggest_changes(grades, decision, target_class="0"))
+
+    limits = _task_bundle("limits")
+    estimates = limits.model.predict_response(limits.decisions)
+    decision = str(limits.decisions.index[int(np.argmax((estimates > 6_500) & (estimates < 8_000)))])
+    at = open_app(bundle="limits", decision=decision)
+    at.session_state["decision_tool_tab"] = "What would change it"
+    at.run()
+    picker = at.selectbox(key=f"recourse_aim::limits::decisions::{decision}")
+    assert picker.value == "High limit" and picker.options == ["High limit", "Starter limit", "A value…"]
+    found = suggest_changes(limits, decision, target_band="High limit")
+    assert found.suggestions
+    _suggestions_shown(at, found)
+    picker.set_value("A value…").run()
+    at.number_input(key=f"recourse_aim::limits::decisions::{decision}::value").set_value(5_000.0).run()
+    assert_healthy(at)
+    _suggestions_shown(at, suggest_changes(limits, decision, target_value=5_000.0))
 
 
 @pytest.mark.parametrize("decision", ["first", "adverse"])
