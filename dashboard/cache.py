@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         RegressionPerformance,
         ShapResult,
         SimilarResult,
+        TaskFairnessResult,
     )
 
 T = TypeVar("T")
@@ -340,6 +341,13 @@ def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress =
         ("fairness", fingerprint, round(threshold, 6)),
         lambda: group_fairness(bundle(key), threshold=threshold, proxies=with_proxies, progress=_progress),
     )
+
+
+def task_fairness(key: str, fingerprint: str, _progress: Progress = None) -> TaskFairnessResult:
+    """Verdict shares or estimates and errors per group, and the proxies (multiclass, regression)."""
+    from explain import task_fairness as compute
+
+    return _results.get(("task_fairness", fingerprint), lambda: compute(bundle(key), progress=_progress))
 
 
 def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _progress: Progress = None) -> DriftResult:

@@ -160,11 +160,14 @@ if TYPE_CHECKING:
     from explain.evaluation import ErrorAnalysisResult as ErrorAnalysisResult
     from explain.evaluation import ErrorSegment as ErrorSegment
     from explain.evaluation import FairnessResult as FairnessResult
+    from explain.evaluation import GroupGap as GroupGap
     from explain.evaluation import ModelCard as ModelCard
     from explain.evaluation import MulticlassPerformance as MulticlassPerformance
     from explain.evaluation import PerformanceResult as PerformanceResult
     from explain.evaluation import ProxyResult as ProxyResult
     from explain.evaluation import RegressionPerformance as RegressionPerformance
+    from explain.evaluation import TaskColumnFairness as TaskColumnFairness
+    from explain.evaluation import TaskFairnessResult as TaskFairnessResult
     from explain.evaluation import ThresholdMetrics as ThresholdMetrics
     from explain.evaluation import batch_drift as batch_drift
     from explain.evaluation import calibration_bins as calibration_bins
@@ -177,6 +180,7 @@ if TYPE_CHECKING:
     from explain.evaluation import model_card as model_card
     from explain.evaluation import model_performance as model_performance
     from explain.evaluation import population_stability_index as population_stability_index
+    from explain.evaluation import task_fairness as task_fairness
     from explain.evaluation import task_performance as task_performance
     from explain.models import ADDITIVITY_TOLERANCE as ADDITIVITY_TOLERANCE
     from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
@@ -201,6 +205,10 @@ _NAMES = {
     "upper_first": "explain.bundle",
     "MulticlassPerformance": "explain.evaluation",
     "RegressionPerformance": "explain.evaluation",
+    "task_fairness": "explain.evaluation",
+    "GroupGap": "explain.evaluation",
+    "TaskColumnFairness": "explain.evaluation",
+    "TaskFairnessResult": "explain.evaluation",
     "task_performance": "explain.evaluation",
     "task_decisions": "explain.decision",
     "outcome_text": "explain.decision",

@@ -181,3 +181,21 @@ def credit_file(n: int, rng: np.random.Generator, *, income_factor: float = 1.0)
             "credit_history_years": np.round(np.clip(rng.gamma(3.0, 3.0, n), 0.5, 40), 1),
         }
     )
+
+
+AGE_BANDS = ("18-25", "26-40", "41-60", "61+")
+#: The sensitive column of the credit-file samples: shown and checked for fairness, never a model input.
+AGE_BAND_COLUMN: dict[str, Any] = {
+    "age_band": {
+        "label": "Age band",
+        "sensitive": True,
+        "description": "The person's age band (not a model input)",
+    }
+}
+
+
+def age_bands(history_years: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An age band per person, older with a longer credit history, so the history stands in for age."""
+    n = len(history_years)
+    age = 18 + history_years * rng.uniform(1.0, 2.0, n) + rng.gamma(2.0, 3.0, n)
+    return np.asarray(AGE_BANDS, dtype=object)[np.digitize(age, [26, 41, 61])]

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from sample_models._common import (
+    AGE_BAND_COLUMN,
     CREDIT_FILE_FEATURES,
     TASK_SAMPLE_SIZES,
     GroundTruth,
     SampleData,
+    age_bands,
     as_categories,
     credit_file,
     split,
@@ -91,6 +93,7 @@ SPEC: dict[str, Any] = {
         "months_at_address": {"label": "Months at current address", "unit": "months", "kind": "duration"},
         "signup_weekday": {"label": "Day of application"},
     },
+    "columns": AGE_BAND_COLUMN,
 }
 FEATURES = list(SPEC["features"])
 
@@ -114,6 +117,7 @@ def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.D
         + rng.normal(0, 0.6, n)
     )
     frame["latent_risk"] = risk
+    frame["age_band"] = age_bands(history, rng)
     return frame
 
 

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from sample_models._common import (
+    AGE_BAND_COLUMN,
     CREDIT_FILE_FEATURES,
     TASK_SAMPLE_SIZES,
     GroundTruth,
     SampleData,
+    age_bands,
     as_categories,
     credit_file,
     lightgbm_params,
@@ -90,6 +92,7 @@ SPEC: dict[str, Any] = {
         "card_digit": {"label": "Last digit of card number", "kind": "count"},
         "signup_weekday": {"label": "Day of sign-up"},
     },
+    "columns": AGE_BAND_COLUMN,
 }
 FEATURES = list(SPEC["features"])
 
@@ -112,6 +115,7 @@ def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.D
     frame["card_digit"] = rng.integers(0, 10, n).astype(float)
     frame["signup_weekday"] = rng.choice(WEEKDAYS, n)
     frame[OUTCOME] = np.round(np.clip(limit, 500, None), -2)
+    frame["age_band"] = age_bands(history, rng)
     return frame
 
 

@@ -9,11 +9,8 @@ from dashboard.text import md
 from explain import Bundle, ExplainError
 
 
-def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
-    """The session's bundle key and loaded bundle; stops the page with a message if it fails.
-
-    Pages that serve binary classifiers only (``every_task`` false: the workbench) stop with a
-    notice for a multiclass or regression bundle, naming the pages that do serve it."""
+def current_bundle() -> tuple[str, Bundle]:
+    """The session's bundle key and loaded bundle; stops the page with a message if it fails."""
     key = st.session_state.get(state.S_BUNDLE)
     if key is None:
         st.info("No model bundles are available. Start the app with --bundle PATH or build the samples.")
@@ -25,17 +22,6 @@ def current_bundle(*, every_task: bool = False) -> tuple[str, Bundle]:
         bundle = cache.bundle(key)
     except ExplainError as err:
         st.error(md(f"This bundle cannot be opened: {err}"))
-        st.stop()
-    if bundle.spec.task != "binary" and not every_task:
-        st.title(md(bundle.name))
-        st.info(
-            md(
-                f"This bundle holds {bundle.model.what_it_is}. This page serves binary classifiers in this "
-                "version; every other page explains this model (a decision's “What would change it” serves "
-                "binary classifiers too), and explain show DIR ID works on the command line."
-            ),
-            icon="ℹ️",
-        )
         st.stop()
     problem = cache.bundle_problem(key)
     if problem:

@@ -12,7 +12,7 @@ from dashboard.components.tables import whole_table
 from dashboard.text import md
 from explain import format_count, format_ratio
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 fp = bundle.fingerprint
 st.title(md(f"Checks · {bundle.name}"))
 st.markdown("#### Direction of each effect")

@@ -83,7 +83,7 @@ def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) 
     )
 
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 browse = decision_browser if bundle.spec.task == "binary" else task_browser
 decision_id = st.session_state.get(state.S_DECISION)
 table = st.session_state.get(state.S_TABLE) or "decisions"

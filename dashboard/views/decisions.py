@@ -9,7 +9,7 @@ from dashboard.components.page import current_bundle
 from dashboard.components.task_browser import task_browser
 from dashboard.text import md
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 st.title(md(f"Decisions · {bundle.name}"))
 if bundle.spec.task != "binary":
     what = (

@@ -10,7 +10,7 @@ from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain.figures import DEFAULT_THEME, dependence_scatter, pdp_ice
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 fp = bundle.fingerprint
 st.title(md(f"Dependence · {bundle.name}"))
 shap_imp = cache.shap_importance_result(key, fp, bundle.population_table)

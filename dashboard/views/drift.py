@@ -27,7 +27,7 @@ from explain import (
 from explain.figures import DEFAULT_THEME as THEME
 from explain.figures import drift_bins_chart, drift_importance_chart, drift_psi_chart, drift_score_chart
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 st.title(md(f"Drift · {bundle.name}"))
 if bundle.reference is None:
     st.info("Drift compares a batch with the reference data, and this bundle has none.")

@@ -124,7 +124,7 @@ def _task_errors(result: ErrorAnalysisResult) -> None:
             )
 
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 spec = bundle.spec
 st.title(md(f"Where the model errs · {bundle.name}"))
 result = computed(

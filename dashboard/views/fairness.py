@@ -9,6 +9,7 @@ from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.components.tables import whole_table
+from dashboard.components.task_fairness import task_fairness_view
 from dashboard.components.threshold import threshold_slider
 from dashboard.text import md
 from explain import (
@@ -26,6 +27,9 @@ key, bundle = current_bundle()
 st.title(md(f"Fairness · {bundle.name}"))
 if not (bundle.spec.sensitive_columns or bundle.spec.sensitive_features):
     st.info("The spec marks no column as sensitive, so there is nothing to compare across groups.")
+    st.stop()
+if bundle.spec.task != "binary":
+    task_fairness_view(key, bundle)
     st.stop()
 threshold = threshold_slider(key, bundle)
 try:

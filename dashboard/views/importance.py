@@ -13,7 +13,7 @@ from dashboard.text import md
 from explain import format_metric, rank_differences
 from explain.figures import DEFAULT_THEME, importance_bars, shap_beeswarm
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 fp = bundle.fingerprint
 st.title(md(f"Importance · {bundle.name}"))
 data = bundle.population_table

@@ -11,7 +11,7 @@ from dashboard.components.tables import whole_table
 from dashboard.text import md
 from explain import format_count, format_metric, format_percent, format_rate, task_units
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 card = cache.card(key, bundle.fingerprint)
 spec = bundle.spec
 st.title(md(f"Model · {card.name}"))

@@ -21,7 +21,7 @@ from explain.figures import (
     score_distribution_chart,
 )
 
-key, bundle = current_bundle(every_task=True)
+key, bundle = current_bundle()
 st.title(md(f"Performance · {bundle.name}"))
 if bundle.spec.task != "binary":
     task_performance_view(key, bundle)

@@ -36,11 +36,19 @@ if TYPE_CHECKING:
     from ._performance import metrics_at as metrics_at
     from ._performance import model_performance as model_performance
     from ._proxies import ProxyResult as ProxyResult
+    from ._task_fairness import GroupGap as GroupGap
+    from ._task_fairness import TaskColumnFairness as TaskColumnFairness
+    from ._task_fairness import TaskFairnessResult as TaskFairnessResult
+    from ._task_fairness import task_fairness as task_fairness
     from ._task_performance import MulticlassPerformance as MulticlassPerformance
     from ._task_performance import RegressionPerformance as RegressionPerformance
     from ._task_performance import task_performance as task_performance
 
 _NAMES = {
+    "GroupGap": "._task_fairness",
+    "TaskColumnFairness": "._task_fairness",
+    "TaskFairnessResult": "._task_fairness",
+    "task_fairness": "._task_fairness",
     "MulticlassPerformance": "._task_performance",
     "RegressionPerformance": "._task_performance",
     "task_performance": "._task_performance",

@@ -299,29 +299,13 @@ def group_fairness(
     check_int("shap_rows", shap_rows, 1)
     check_int("max_rows", max_rows, 10)
     check_number("proxy_auc", proxy_auc, 0.5, 1.0)
-    sensitive = (*bundle.spec.sensitive_columns, *bundle.spec.sensitive_features)
-    names = tuple(sensitive if columns is None else columns)
-    if not names:
-        raise BundleError(
-            f"bundle {bundle.key!r} marks no column as sensitive; add `sensitive = true` under "
-            "[columns.<name>] (or [features.<name>] for a model input) in bundle.toml for the columns to check "
-            "(for example an age band)."
-        )
-    reference = bundle.table("reference")
-    absent = [c for c in names if c not in reference.columns]
-    if absent:
-        raise BundleError(
-            f"the sensitive column {absent[0]!r} is not in the reference data of bundle {bundle.key!r}; "
-            "fairness is measured on the reference rows, so add the column there."
-        )
+    names = sensitive_names(bundle, columns)
     report(progress, 0.0, "Scoring the reference data")
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state, outcomes_required=False)
     shap_share = np.zeros(len(bundle.features))
     if proxies or bundle.spec.sensitive_features:
         report(progress, 0.1, "Computing SHAP values on the reference data")
-        magnitude = np.abs(shap_values(bundle, data="reference", max_rows=shap_rows, random_state=random_state).values)
-        total = magnitude.mean(axis=0)
-        shap_share = total / total.sum() if total.sum() > 0 else total
+        shap_share = mean_abs_shap_share(bundle, shap_rows, random_state)
     results = []
     for i, name in enumerate(names):
         report(progress, 0.5 + 0.5 * i / len(names), f"Comparing groups of {bundle.spec.label(name)}")
@@ -354,6 +338,35 @@ def group_fairness(
         sensitive_inputs={f: float(shap_share[bundle.features.index(f)]) for f in bundle.spec.sensitive_features},
         stamp=make_stamp(bundle, random_state=random_state),
     )
+
+
+def sensitive_names(bundle: Bundle, columns: Sequence[str] | None) -> tuple[str, ...]:
+    """The columns to compare groups of (the spec's sensitive ones by default), each in the reference data."""
+    sensitive = (*bundle.spec.sensitive_columns, *bundle.spec.sensitive_features)
+    names = tuple(sensitive if columns is None else columns)
+    if not names:
+        raise BundleError(
+            f"bundle {bundle.key!r} marks no column as sensitive; add `sensitive = true` under "
+            "[columns.<name>] (or [features.<name>] for a model input) in bundle.toml for the columns to check "
+            "(for example an age band)."
+        )
+    reference = bundle.table("reference")
+    absent = [c for c in names if c not in reference.columns]
+    if absent:
+        raise BundleError(
+            f"the sensitive column {absent[0]!r} is not in the reference data of bundle {bundle.key!r}; "
+            "fairness is measured on the reference rows, so add the column there."
+        )
+    return names
+
+
+def mean_abs_shap_share(bundle: Bundle, shap_rows: int, random_state: int) -> np.ndarray:
+    """Each input's share of the model's mean |SHAP| on reference rows (summed over a multiclass model's classes)."""
+    values = shap_values(bundle, data="reference", max_rows=shap_rows, random_state=random_state).values
+    total = np.abs(values).mean(axis=0)
+    if total.ndim == 2:
+        total = total.sum(axis=1)
+    return np.asarray(total / total.sum() if total.sum() > 0 else total)
 
 
 def rate_words(bundle: Bundle) -> dict[str, str]:

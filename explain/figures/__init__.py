@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._error_segments import error_segments_chart as error_segments_chart
     from ._fairness import fairness_proxy_chart as fairness_proxy_chart
     from ._fairness import fairness_rates_chart as fairness_rates_chart
+    from ._fairness import task_fairness_chart as task_fairness_chart
     from ._importance import importance_bars as importance_bars
     from ._importance import shap_beeswarm as shap_beeswarm
     from ._performance import calibration_chart as calibration_chart
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ._theme import plotly_text as plotly_text
 
 _NAMES = {
+    "task_fairness_chart": "._fairness",
     "class_confusion_chart": "._task_performance",
     "class_roc_chart": "._task_performance",
     "estimate_fit_chart": "._task_performance",

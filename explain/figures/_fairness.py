@@ -1,4 +1,4 @@
-"""Fairness figures: rates by group and the proxy inputs."""
+"""Fairness figures: rates by group (verdict shares or estimates for other tasks) and the proxy inputs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from explain.bundle._formatting import format_metric, format_percent, format_rate
 from explain.evaluation._fairness import FOUR_FIFTHS, ColumnFairness
+from explain.evaluation._task_fairness import TaskColumnFairness
 from explain.figures._theme import DEFAULT_THEME, FigureTheme, empty_figure, plotly_text
 
 
@@ -54,7 +55,9 @@ def fairness_rates_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT
     return theme.apply(fig, height=420)
 
 
-def fairness_proxy_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+def fairness_proxy_chart(
+    result: ColumnFairness | TaskColumnFairness, *, theme: FigureTheme = DEFAULT_THEME
+) -> go.Figure:
     """How well each input predicts the group (out-of-fold ROC AUC), strong proxies highlighted."""
     proxies = result.proxies
     if proxies is None:
@@ -90,3 +93,49 @@ def fairness_proxy_chart(result: ColumnFairness, *, theme: FigureTheme = DEFAULT
     )
     fig.update_xaxes(range=[0.5, 1.0])
     return theme.apply(fig, height=120 + 28 * len(order))
+
+
+def task_fairness_chart(result: TaskColumnFairness, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+    """Multiclass: each group's verdicts as one stacked bar (best verdict first). Regression:
+    each group's mean estimate beside its mean actual value, in the target's unit."""
+    groups = [plotly_text(g) + (" (small)" if s else "") for g, s in zip(result.groups, result.small, strict=True)]
+    fig = go.Figure()
+    if result.task == "multiclass":
+        for j, verdict in enumerate(result.verdicts):
+            shares = result.verdict_shares[:, j]
+            fig.add_trace(
+                go.Bar(
+                    y=groups, x=shares, name=plotly_text(verdict), orientation="h",
+                    marker={"color": theme.palette[j % len(theme.palette)]},
+                    customdata=[format_percent(v) for v in shares],
+                    hovertemplate=f"%{{y}}: {plotly_text(verdict)} %{{customdata}}<extra></extra>",
+                )
+            )  # fmt: skip
+        fig.update_layout(barmode="stack", title=f"Verdicts by {plotly_text(result.label)}",
+                          xaxis_title="Share of the group's cases")  # fmt: skip
+        fig.update_xaxes(tickformat=".0%", range=[0, 1])
+        fig.update_yaxes(autorange="reversed")
+    else:
+        for name, values, colour in (
+            ("Mean estimate", result.mean_estimate, theme.palette[0]),
+            ("Mean actual value (cases with a known outcome)", result.mean_actual, theme.palette[1]),
+        ):
+            fig.add_trace(
+                go.Bar(
+                    y=groups, x=values, name=name, orientation="h", marker={"color": colour},
+                    customdata=[result.units.value(v) if np.isfinite(v) else "no known outcomes" for v in values],
+                    hovertemplate=f"%{{y}}: {name.lower()} %{{customdata}}<extra></extra>",
+                )
+            )  # fmt: skip
+        unit = f" ({plotly_text(result.units.unit)})" if result.units.unit else ""
+        if result.units.unit in ("$", "€", "£", "¥"):
+            fig.update_xaxes(tickprefix=result.units.unit, separatethousands=True)
+        fig.update_layout(barmode="group", title=f"Estimates by {plotly_text(result.label)}",
+                          xaxis_title=f"Mean{unit}")  # fmt: skip
+        fig.update_yaxes(autorange="reversed")
+    # the legend below the axis title, in the bars' order (best verdict first)
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.32, "x": 0, "traceorder": "normal"},
+        margin={"b": 120},
+    )
+    return theme.apply(fig, height=280 + 40 * len(groups))
