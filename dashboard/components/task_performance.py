@@ -1,5 +1,6 @@
 """The Performance page of a multiclass or regression bundle: held-out metrics, the class
-confusion matrix and one-vs-rest ROC curves, or estimates against actual values and residuals."""
+confusion matrix, one-vs-rest ROC and precision-recall curves and calibration per class, or
+estimates against actual values and residuals against the estimate and any input."""
 
 from __future__ import annotations
 
@@ -10,9 +11,25 @@ from dashboard import cache
 from dashboard.components.progress import computed
 from dashboard.components.tables import whole_table
 from dashboard.text import md
-from explain import Bundle, MulticlassPerformance, format_count, format_metric, format_rate, task_units
+from explain import (
+    Bundle,
+    MulticlassPerformance,
+    format_count,
+    format_metric,
+    format_rate,
+    task_units,
+    unit_label,
+)
 from explain.figures import DEFAULT_THEME as THEME
-from explain.figures import class_confusion_chart, class_roc_chart, estimate_fit_chart, residual_chart
+from explain.figures import (
+    class_calibration_chart,
+    class_confusion_chart,
+    class_pr_chart,
+    class_roc_chart,
+    estimate_fit_chart,
+    residual_by_input_chart,
+    residual_chart,
+)
 
 
 def task_performance_view(key: str, bundle: Bundle) -> None:
@@ -43,6 +60,9 @@ def task_performance_view(key: str, bundle: Bundle) -> None:
         left, right = st.columns(2)
         left.plotly_chart(class_confusion_chart(result, theme=THEME), theme=None)
         right.plotly_chart(class_roc_chart(result, theme=THEME), theme=None)
+        left, right = st.columns(2)
+        left.plotly_chart(class_pr_chart(result, theme=THEME), theme=None)
+        right.plotly_chart(class_calibration_chart(result, theme=THEME), theme=None)
         frame = result.to_frame()
         whole_table(
             pd.DataFrame(
@@ -52,6 +72,7 @@ def task_performance_view(key: str, bundle: Bundle) -> None:
                     "Precision": [format_rate(v) for v in frame["precision"]],
                     "Recall": [format_rate(v) for v in frame["recall"]],
                     "ROC AUC (against the rest)": [format_metric(v) for v in frame["roc_auc"]],
+                    "Average precision": [format_metric(v) for v in frame["average_precision"]],
                 }
             )
         )
@@ -72,6 +93,22 @@ def task_performance_view(key: str, bundle: Bundle) -> None:
     left, right = st.columns(2)
     left.plotly_chart(estimate_fit_chart(result, label=target.label, unit=target.unit, theme=THEME), theme=None)
     right.plotly_chart(residual_chart(result, label=target.label, unit=target.unit, theme=THEME), theme=None)
+    numbers = [f for f in bundle.features if f not in bundle.model.categories]
+    choices = numbers + [f for f in bundle.features if f in bundle.model.categories]
+    feature = st.columns([1, 2])[0].selectbox(
+        "Residuals against an input",
+        choices,
+        format_func=bundle.spec.label,
+        key=f"residual_input::{key}",
+        help="A pattern here is a part of the population the model over- or underestimates.",
+    )
+    st.plotly_chart(
+        residual_by_input_chart(
+            result, feature, feature_label=unit_label(bundle.spec.feature(feature)), categorical=feature in bundle.model.categories,
+            unit=target.unit, theme=THEME,
+        ),
+        theme=None,
+    )  # fmt: skip
     if len(result.by_band):
         st.markdown("#### Error by band")
         b = result.by_band

@@ -31,7 +31,7 @@ class MulticlassPerformance:
     log_loss: float
     macro_roc_auc: float
     confusion: np.ndarray  # rows: true class, columns: predicted class (counts)
-    per_class: pd.DataFrame  # label, rows, precision, recall, roc_auc
+    per_class: pd.DataFrame  # label, rows, precision, recall, roc_auc, average_precision
     outcomes: np.ndarray  # class index per row
     probabilities: np.ndarray  # rows × classes
     stamp: AuditStamp
@@ -42,8 +42,30 @@ class MulticlassPerformance:
         return np.divide(self.confusion, totals, out=np.zeros_like(self.confusion, dtype=float), where=totals > 0)
 
     def to_frame(self) -> pd.DataFrame:
-        """Per class: label, rows, precision, recall, ROC AUC (a new copy)."""
+        """Per class: label, rows, precision, recall, ROC AUC, average precision (a new copy)."""
         return self.per_class.copy()
+
+    def calibration(self, n_bins: int = 10) -> pd.DataFrame:
+        """Per class and bin of its predicted chance (tenths by default): the mean chance the model
+        gave and the share of cases that were that class. Empty bins are left out."""
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+        rows = []
+        for c, label in enumerate(self.labels):
+            chance = self.probabilities[:, c]
+            bins = np.clip(np.digitize(chance, edges[1:-1]), 0, n_bins - 1)
+            for b in np.unique(bins):
+                member = bins == b
+                rows.append(
+                    {
+                        "class": self.classes[c],
+                        "label": label,
+                        "bin": int(b),
+                        "rows": int(member.sum()),
+                        "mean_predicted": float(chance[member].mean()),
+                        "observed": float(np.mean(self.outcomes[member] == c)),
+                    }
+                )
+        return pd.DataFrame(rows, columns=["class", "label", "bin", "rows", "mean_predicted", "observed"])
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +79,7 @@ class RegressionPerformance:
     actual: np.ndarray
     predicted: np.ndarray
     by_band: pd.DataFrame  # band, rows, mean actual, mean estimate, MAE (empty without bands)
+    inputs: pd.DataFrame  # the model inputs of the same rows, for residuals against any input
     stamp: AuditStamp
 
     @property
@@ -79,11 +102,13 @@ def task_performance(bundle: Bundle) -> MulticlassPerformance | RegressionPerfor
     response = np.asarray(bundle.model.predict_response(rows))
     stamp = make_stamp(bundle, explainer="held-out reference data")
     if task == "regression":
-        return _regression(bundle, outcomes.to_numpy(dtype=float), response, stamp)
+        return _regression(bundle, outcomes.to_numpy(dtype=float), response, rows[list(bundle.features)], stamp)
     return _multiclass(bundle, outcomes.astype(str).to_numpy(), response, stamp)
 
 
-def _regression(bundle: Bundle, actual: np.ndarray, predicted: np.ndarray, stamp: AuditStamp) -> RegressionPerformance:
+def _regression(
+    bundle: Bundle, actual: np.ndarray, predicted: np.ndarray, inputs: pd.DataFrame, stamp: AuditStamp
+) -> RegressionPerformance:
     error = actual - predicted
     total = float(np.sum((actual - actual.mean()) ** 2))
     bands = bundle.spec.target.bands
@@ -110,12 +135,13 @@ def _regression(bundle: Bundle, actual: np.ndarray, predicted: np.ndarray, stamp
         actual=actual,
         predicted=predicted,
         by_band=pd.DataFrame(rows, columns=["band", "rows", "mean_actual", "mean_estimate", "mae"]),
+        inputs=inputs.reset_index(drop=True),
         stamp=stamp,
     )
 
 
 def _multiclass(bundle: Bundle, outcomes: np.ndarray, p: np.ndarray, stamp: AuditStamp) -> MulticlassPerformance:
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import average_precision_score, roc_auc_score
 
     classes = bundle.model.classes
     labels = tuple(bundle.spec.classes.label(c) for c in classes)
@@ -129,7 +155,9 @@ def _multiclass(bundle: Bundle, outcomes: np.ndarray, p: np.ndarray, stamp: Audi
     np.add.at(confusion, (y, predicted), 1)
     top2 = np.argsort(-p, axis=1)[:, :2]
     clipped = np.clip(p[np.arange(len(y)), y], 1e-15, 1.0)
-    aucs = [float(roc_auc_score(y == c, p[:, c])) if 0 < (y == c).sum() < len(y) else float("nan") for c in range(k)]
+    both = [0 < (y == c).sum() < len(y) for c in range(k)]
+    aucs = [float(roc_auc_score(y == c, p[:, c])) if both[c] else float("nan") for c in range(k)]
+    aps = [float(average_precision_score(y == c, p[:, c])) if both[c] else float("nan") for c in range(k)]
     per_class = pd.DataFrame(
         {
             "label": labels,
@@ -141,6 +169,7 @@ def _multiclass(bundle: Bundle, outcomes: np.ndarray, p: np.ndarray, stamp: Audi
                 confusion[c, c] / confusion[c, :].sum() if confusion[c, :].sum() else float("nan") for c in range(k)
             ],
             "roc_auc": aucs,
+            "average_precision": aps,
         }
     )
     return MulticlassPerformance(

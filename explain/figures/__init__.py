@@ -27,9 +27,12 @@ if TYPE_CHECKING:
     from ._performance import precision_recall_chart as precision_recall_chart
     from ._performance import roc_chart as roc_chart
     from ._performance import score_distribution_chart as score_distribution_chart
+    from ._task_performance import class_calibration_chart as class_calibration_chart
     from ._task_performance import class_confusion_chart as class_confusion_chart
+    from ._task_performance import class_pr_chart as class_pr_chart
     from ._task_performance import class_roc_chart as class_roc_chart
     from ._task_performance import estimate_fit_chart as estimate_fit_chart
+    from ._task_performance import residual_by_input_chart as residual_by_input_chart
     from ._task_performance import residual_chart as residual_chart
     from ._theme import DEFAULT_THEME as DEFAULT_THEME
     from ._theme import FigureTheme as FigureTheme
@@ -37,6 +40,9 @@ if TYPE_CHECKING:
     from ._theme import plotly_text as plotly_text
 
 _NAMES = {
+    "class_calibration_chart": "._task_performance",
+    "class_pr_chart": "._task_performance",
+    "residual_by_input_chart": "._task_performance",
     "task_fairness_chart": "._fairness",
     "class_confusion_chart": "._task_performance",
     "class_roc_chart": "._task_performance",

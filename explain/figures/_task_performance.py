@@ -1,5 +1,6 @@
 """Performance figures of multiclass and regression models: the confusion matrix of classes,
-one-vs-rest ROC curves, estimates against actual values and the residuals."""
+one-vs-rest ROC and precision-recall curves, calibration per class, estimates against actual
+values and the residuals (against the estimate or any input)."""
 
 from __future__ import annotations
 
@@ -141,3 +142,98 @@ def residual_chart(
         fig.update_xaxes(tickprefix=unit, tickformat=",.0f")
         fig.update_yaxes(tickformat=",.0f")
     return theme.apply(fig, height=460)
+
+
+def class_pr_chart(result: MulticlassPerformance, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+    """One precision-recall curve per class against all the others, its average precision in the legend."""
+    from sklearn.metrics import precision_recall_curve
+
+    fig = go.Figure()
+    for c, label in enumerate(result.labels):
+        positive = result.outcomes == c
+        if not 0 < positive.sum() < len(positive):
+            continue
+        precision, recall, _ = precision_recall_curve(positive, result.probabilities[:, c])
+        ap = result.per_class["average_precision"].iloc[c]
+        fig.add_trace(
+            go.Scatter(
+                x=recall, y=precision, mode="lines",
+                name=f"{plotly_text(label)} · AP {format_metric(ap)} (base {format_rate(positive.mean())})",
+                line={"color": theme.palette[c % len(theme.palette)], "width": 2},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title="Precision and recall, one class against the rest",
+        xaxis_title="Recall (share of the class found)",
+        yaxis_title="Precision",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    )
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return theme.apply(fig, height=460)
+
+
+def class_calibration_chart(result: MulticlassPerformance, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
+    """Per class: the mean chance the model gave (across) against the share that was that class
+    (up), in tenths of the chance; on the diagonal the chances can be taken at their word."""
+    table = result.calibration()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
+                   line={"color": theme.neutral, "dash": "dot"})
+    )  # fmt: skip
+    for c, label in enumerate(result.labels):
+        part = table[table["class"] == result.classes[c]]
+        fig.add_trace(
+            go.Scatter(
+                x=part["mean_predicted"], y=part["observed"], mode="lines+markers", name=plotly_text(label),
+                line={"color": theme.palette[c % len(theme.palette)], "width": 2},
+                customdata=[[f"{n:,}", format_rate(o)] for n, o in zip(part["rows"], part["observed"], strict=True)],
+                hovertemplate="chance %{x:.0%}: %{customdata[1]} were this class (%{customdata[0]} cases)<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title="Calibration per class",
+        xaxis_title="Mean chance given",
+        yaxis_title="Share that was the class",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    )
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return theme.apply(fig, height=460)
+
+
+def residual_by_input_chart(
+    result: RegressionPerformance,
+    feature: str,
+    *,
+    feature_label: str,
+    categorical: bool,
+    unit: str = "",
+    theme: FigureTheme = DEFAULT_THEME,
+) -> go.Figure:
+    """Actual minus estimate against one input: points for a number, a box per category."""
+    keep = _sample(result.n_rows)
+    values = result.inputs[feature].to_numpy()[keep]
+    residuals = result.residuals[keep]
+    suffix = f" ({plotly_text(unit)})" if unit else ""
+    if categorical:
+        shown = np.array(["not provided" if v is None or v != v else plotly_text(v) for v in values], dtype=object)
+        trace: go.Box | go.Scatter = go.Box(
+            x=shown, y=residuals, marker={"color": theme.palette[2]}, boxpoints=False, name=plotly_text(feature_label)
+        )
+    else:
+        trace = go.Scatter(
+            x=values, y=residuals, mode="markers", marker={"color": theme.palette[2], "size": 5, "opacity": 0.5},
+            hovertemplate="%{x}<br>actual − estimate %{y:,.0f}<extra></extra>",
+        )  # fmt: skip
+    fig = go.Figure(trace)
+    fig.add_hline(y=0, line={"color": theme.neutral, "dash": "dot"})
+    fig.update_layout(
+        title=f"Residuals against {plotly_text(feature_label)}",
+        xaxis_title=plotly_text(feature_label),
+        yaxis_title=f"Actual − estimate{suffix}",
+        showlegend=False,
+    )
+    fig.update_yaxes(tickformat=",.0f")
+    return theme.apply(fig, height=420)

@@ -252,7 +252,10 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
         if name == "grades"
         else {"Mean absolute error", "Root mean squared error", "R²"}
     )
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == (4 if name == "grades" else 3)  # ROC, PR, calibration / by input
+    if name == "limits":
+        at.selectbox(key="residual_input::limits").set_value("segment").run()
+        assert_healthy(at)
     decision_id = str(listed["Id"].iloc[0])
     expected = explain_decision(bundle, decision_id)
     at = open_app(bundle=name, decision=decision_id)

@@ -54,3 +54,39 @@ def test_regression_performance_equals_scikit_learn(limits_bundle: Bundle) -> No
 def test_binary_bundles_use_the_threshold_page(loan: Bundle) -> None:
     with pytest.raises(UnsupportedTaskError, match="use model_performance"):
         task_performance(loan)
+
+
+def test_multiclass_precision_recall_and_calibration_per_class(grades_bundle: Bundle) -> None:
+    from explain.figures import class_calibration_chart, class_pr_chart
+
+    result = task_performance(grades_bundle)
+    assert isinstance(result, MulticlassPerformance)
+    for c in range(len(result.classes)):
+        expected = metrics.average_precision_score(result.outcomes == c, result.probabilities[:, c])
+        assert result.per_class["average_precision"].iloc[c] == pytest.approx(expected, abs=1e-12)
+    table = result.calibration(n_bins=10)
+    for c, cls in enumerate(result.classes):
+        part = table[table["class"] == cls]
+        assert part["rows"].sum() == result.n_rows
+        chance = result.probabilities[:, c]
+        bins = np.minimum((chance * 10).astype(int), 9)  # tenths; a chance of exactly 1 in the last
+        for _, row in part.iterrows():
+            member = bins == row["bin"]
+            assert row["rows"] == member.sum()
+            assert row["mean_predicted"] == pytest.approx(chance[member].mean(), abs=1e-12)
+            assert row["observed"] == pytest.approx(np.mean(result.outcomes[member] == c), abs=1e-12)
+    assert len(class_pr_chart(result).data) == len(result.classes)
+    assert len(class_calibration_chart(result).data) == len(result.classes) + 1
+
+
+def test_regression_residuals_against_any_input_use_the_same_rows(limits_bundle: Bundle) -> None:
+    from explain.figures import residual_by_input_chart
+
+    result = task_performance(limits_bundle)
+    assert isinstance(result, RegressionPerformance)
+    assert list(result.inputs.columns) == list(limits_bundle.features) and len(result.inputs) == result.n_rows
+    np.testing.assert_allclose(limits_bundle.model.predict_response(result.inputs), result.predicted)
+    numeric = residual_by_input_chart(result, "existing_debt", feature_label="Existing debt", categorical=False)
+    np.testing.assert_allclose(numeric.data[0].y, result.residuals)
+    boxes = residual_by_input_chart(result, "segment", feature_label="Customer segment", categorical=True)
+    assert set(boxes.data[0].x) == set(result.inputs["segment"].astype(str))
