@@ -1,4 +1,5 @@
-"""Seeded sample data and models (loan, churn, fraud) written as ordinary bundles.
+"""Seeded sample data and models written as ordinary bundles: three binary classifiers (loan,
+churn, fraud), a multiclass one (grades) and a regression (limits).
 
 Build them with ``python -m sample_models build``; each module's ``GROUND_TRUTH`` records
 what its generator planted (drivers, a weak driver, noise, a drift, a group gap).

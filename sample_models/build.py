@@ -11,13 +11,13 @@ from types import ModuleType
 from explain.bundle._spec_parse import parse_spec
 from explain.bundle._write import write_bundle
 from explain.errors import BundleExistsError
-from sample_models import churn, fraud, loan
+from sample_models import churn, fraud, grades, limits, loan
 from sample_models._common import Size, default_samples_dir
 
 #: The samples in the order the dashboard offers them; the first is the default bundle.
-REGISTRY: dict[str, ModuleType] = {"loan": loan, "churn": churn, "fraud": fraud}
+REGISTRY: dict[str, ModuleType] = {"loan": loan, "churn": churn, "fraud": fraud, "grades": grades, "limits": limits}
 #: Bump when a generator or its training changes, so old builds are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 STAMP = "sample.json"
 
 Progress = Callable[[float, str], None]

@@ -5,8 +5,7 @@ late payments and falls with income and credit history; the grade cuts that risk
 quantiles, so a worse grade is a higher risk. ``signup_weekday`` and ``months_at_address``
 have no effect. The current batch has debt-to-income 8 points higher (a planted drift).
 
-Not yet offered by ``python -m sample_models build``: bundles and pages serve binary
-classifiers in this version; the library explains this model exactly (see the tests).
+Built by ``python -m sample_models build`` with the other samples.
 """
 
 from __future__ import annotations

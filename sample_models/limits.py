@@ -5,8 +5,7 @@ utilization and late payments; customers of the premium segment get more. ``sign
 and ``card_digit`` have no effect. In the current batch incomes are 15% higher (a planted
 drift).
 
-Not yet offered by ``python -m sample_models build``: bundles and pages serve binary
-classifiers in this version; the library explains this model exactly (see the tests).
+Built by ``python -m sample_models build`` with the other samples.
 """
 
 from __future__ import annotations

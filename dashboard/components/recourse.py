@@ -76,6 +76,10 @@ def recourse_panel(key: str, bundle: Bundle, result: DecisionResult, table: str)
         return
     if not rec.suggestions:
         st.markdown(md(rec.statement))
+        if bundle.model.task == "regression" and rec.aim is not None and rec.aim.kind == "band":
+            st.caption(f"Pick “{A_VALUE}” above to aim at an amount nearer this one.")
+        elif bundle.model.task == "multiclass" and rec.aim is not None:
+            st.caption("Pick another outcome above: a nearer one may be within reach.")
         return
     st.markdown(md(rec.statement))
     for i, s in enumerate(rec.suggestions, 1):

@@ -26,18 +26,23 @@ def class_confusion_chart(result: MulticlassPerformance, *, theme: FigureTheme =
     fig = go.Figure(
         go.Heatmap(
             z=rates,
-            x=[f"predicted {label}" for label in labels],
-            y=[f"true {label}" for label in labels],
+            x=labels,  # short and level: "predicted"/"true" go in the axis titles
+            y=labels,
             text=text,
             texttemplate="%{text}",
             colorscale=[[0, "#F7F7F7"], [1, theme.palette[0]]],
             zmin=0,
             zmax=1,
             colorbar={"title": {"text": "Share of the true class", "side": "right"}, "tickformat": ".0%"},
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+            hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(title=f"Confusion matrix · accuracy {format_rate(result.accuracy)}")
+    fig.update_layout(
+        title=f"Confusion matrix · accuracy {format_rate(result.accuracy)}",
+        xaxis_title="Predicted class",
+        yaxis_title="True class",
+    )
+    fig.update_xaxes(tickangle=0)
     fig.update_yaxes(autorange="reversed")
     return theme.apply(fig, height=140 + 60 * len(labels))
 

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.hostile import build_hostile_bundle
-from tests.task_bundles import TASK_SAMPLES, build_task_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -65,10 +64,8 @@ def chromium_path() -> str:
 def server(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hostile = build_hostile_bundle(tmp_path_factory.mktemp("browser-hostile") / "hostile")
     broken = crashing_copy(samples_dir / "loan", tmp_path_factory.mktemp("browser-broken") / "broken")
-    tasks_dir = tmp_path_factory.mktemp("browser-tasks")
-    tasks = [build_task_bundle(name, tasks_dir) for name in TASK_SAMPLES]
     port = _free_port()
-    bundles = os.pathsep.join([str(hostile), str(broken), *map(str, tasks)])
+    bundles = os.pathsep.join([str(hostile), str(broken)])
     env = dict(os.environ, EXPLAIN_SAMPLES_DIR=str(samples_dir), EXPLAIN_BUNDLES=bundles)
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(

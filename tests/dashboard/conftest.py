@@ -30,15 +30,6 @@ def odd_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def task_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The multiclass and regression samples as bundles (URL keys ``grades`` and ``limits``)."""
-    from tests.task_bundles import TASK_SAMPLES, build_task_bundle
-
-    out = tmp_path_factory.mktemp("tasks")
-    return [build_task_bundle(name, out) for name in TASK_SAMPLES]
-
-
-@pytest.fixture(scope="session")
 def live_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the loan sample that tests edit while the app runs (URL key ``live``)."""
     import shutil
@@ -49,12 +40,10 @@ def live_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture(scope="session", autouse=True)
-def app_environment(
-    samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path, task_dirs: list[Path]
-) -> Iterator[None]:
+def app_environment(samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES")}
     os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
-    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir, *task_dirs]))
+    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir]))
     yield
     for k, v in saved.items():
         if v is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -197,8 +198,7 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
     """Decisions and Decision explain every decision; the workbench pages say plainly what serves them."""
     from explain import explain_decision, input_ranges, load_bundle, task_fairness
 
-    bundle_dir = next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name))
-    bundle = load_bundle(bundle_dir)
+    bundle = load_bundle(Path(os.environ["EXPLAIN_SAMPLES_DIR"]) / name)
     at = open_app(bundle=name)
     listed = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
     assert len(listed) == 100 and any("1,000 matching decisions" in m.value for m in at.markdown)

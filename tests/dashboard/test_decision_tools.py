@@ -63,7 +63,7 @@ def _task_bundle(name: str) -> Bundle:
 
     from explain import load_bundle
 
-    return load_bundle(next(p for p in os.environ["EXPLAIN_BUNDLES"].split(os.pathsep) if p.endswith(name)))
+    return load_bundle(os.path.join(os.environ["EXPLAIN_SAMPLES_DIR"], name))
 
 
 def _suggestions_shown(at: object, result: RecourseResult) -> None:

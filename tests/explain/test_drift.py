@@ -26,7 +26,7 @@ from sample_models import REGISTRY, build_sample
 
 SEEDS = range(5)
 #: Every sample plants a major shift (PSI at least 0.25) in one feature.
-PLANTED_AT_LEAST = {"loan": MAJOR, "churn": MAJOR, "fraud": MAJOR}
+PLANTED_AT_LEAST = {"loan": MAJOR, "churn": MAJOR, "fraud": MAJOR, "grades": MAJOR, "limits": MAJOR}
 
 
 @pytest.fixture(scope="module")

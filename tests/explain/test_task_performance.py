@@ -27,7 +27,9 @@ def test_multiclass_performance_equals_scikit_learn(grades_bundle: Bundle) -> No
     np.testing.assert_allclose(result.confusion_rates().sum(axis=1), 1.0)
     assert list(result.labels) == ["Grade A", "Grade B", "Grade C", "Grade D"]
     heat = class_confusion_chart(result).data[0]
-    assert heat.y[0] == "true Grade A" and heat.text[0][0].startswith(f"{result.confusion[0, 0]:,}")
+    assert (
+        heat.y[0] == "Grade A" and heat.x[0] == "Grade A" and heat.text[0][0].startswith(f"{result.confusion[0, 0]:,}")
+    )
     assert len(class_roc_chart(result).data) == 1 + 4  # chance and one curve per class
 
 
