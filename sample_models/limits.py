@@ -2,7 +2,7 @@
 
 The limit grows with income and credit history and shrinks with existing debt, card
 utilization and late payments; customers of the premium segment get more. ``signup_weekday``
-and ``card_digit`` have no effect. In the current batch incomes are 15% higher (a planted
+and ``card_digit`` have no effect. In the current batch incomes are 35% higher (a planted
 drift).
 
 Built by ``python -m sample_models build`` with the other samples.
@@ -35,7 +35,7 @@ OUTCOME = "approved_limit"
 SEGMENTS = ["standard", "plus", "premium"]
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CATEGORIES = {"segment": SEGMENTS, "signup_weekday": WEEKDAYS}
-INCOME_SHIFT = 1.15
+INCOME_SHIFT = 1.35
 SIZES = TASK_SAMPLE_SIZES
 ROUNDS = {"full": 250, "test": 100}
 

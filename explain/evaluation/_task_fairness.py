@@ -38,7 +38,7 @@ from explain.bundle._formatting import format_percent, format_ratio
 from explain.bundle._task_rules import class_verdicts
 from explain.decision._task_table import task_units
 from explain.decision._task_view import Units
-from explain.errors import UnsupportedTaskError
+from explain.errors import ExplainError, UnsupportedTaskError
 from explain.evaluation._common import sample_rows
 from explain.evaluation._fairness import (
     ERROR_GAP_RATIO,
@@ -123,7 +123,21 @@ class TaskFairnessResult:
 
     def column(self, name: str) -> TaskColumnFairness:
         """The result of one sensitive column by name."""
-        return next(c for c in self.columns if c.column == name)
+        for item in self.columns:
+            if item.column == name:
+                return item
+        raise ExplainError(f"no fairness result for {name!r}; the columns are {', '.join(self.names)}.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The sensitive columns analysed."""
+        return tuple(c.column for c in self.columns)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A new table: every group of every column, with the column's name and label first."""
+        parts = [c.to_frame().assign(column=c.column, column_label=c.label) for c in self.columns]
+        frame = pd.concat(parts, ignore_index=True)
+        return frame[["column", "column_label", *[c for c in frame.columns if c not in ("column", "column_label")]]]
 
 
 def task_fairness(

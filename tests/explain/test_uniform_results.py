@@ -82,15 +82,16 @@ def _results(bundle: Bundle) -> list[object]:
     ]
 
 
-def test_every_result_carries_the_stamp_and_a_tidy_frame(loan: Bundle) -> None:
+def test_every_result_carries_the_stamp_and_a_tidy_frame(loan: Bundle, grades_bundle: Bundle) -> None:
     results = _results(loan)
-    names = {type(r).__name__ for r in results}
+    task_results = [explain.task_fairness(grades_bundle, shap_rows=100)]  # results of other tasks only
+    names = {type(r).__name__ for r in results + task_results}
     parts = {"ProxyResult"}  # a part of each column of a FairnessResult, stamped by it
     public = {n for n in explain.__all__ if n.endswith("Result") or n == "ModelCard"} - parts
     assert public <= names, public - names
-    for result in results:
+    for result, bundle in [(r, loan) for r in results] + [(r, grades_bundle) for r in task_results]:
         stamp = result.stamp  # type: ignore[attr-defined]
-        assert stamp is not None and stamp.fingerprint == loan.fingerprint, type(result).__name__
+        assert stamp is not None and stamp.fingerprint == bundle.fingerprint, type(result).__name__
         assert dict(stamp.versions)["explain-dashboard"]
         frame = result.to_frame()  # type: ignore[attr-defined]
         assert isinstance(frame, pd.DataFrame), type(result).__name__

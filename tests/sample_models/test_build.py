@@ -39,7 +39,7 @@ def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
         one, two = load_bundle(a / name), load_bundle(b / name)
         assert one.fingerprint == two.fingerprint
         rows = one.decisions.iloc[:300]
-        np.testing.assert_array_equal(one.model.predict_score(rows), two.model.predict_score(rows))
+        np.testing.assert_array_equal(one.model.predict_response(rows), two.model.predict_response(rows))
 
 
 def test_concurrent_builds_into_one_directory_never_expose_half_a_bundle(tmp_path: Path) -> None:
