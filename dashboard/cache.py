@@ -25,6 +25,7 @@ from explain import Bundle, ExplainError, load_bundle
 
 if TYPE_CHECKING:
     from explain import (
+        ClassContrast,
         DecisionResult,
         DependenceResult,
         DirectionResult,
@@ -196,6 +197,16 @@ def recourse(
     return _results.get(
         ("recourse", fingerprint, decision_id, table, aim),
         lambda: suggest_changes(bundle(key), decision_id, data=table, **dict(aim)),  # type: ignore[arg-type]
+    )
+
+
+def class_contrast(key: str, fingerprint: str, decision_id: str, table: str, versus: str) -> ClassContrast:
+    """Why the most probable class rather than ``versus`` (multiclass)."""
+    from explain import class_contrast as contrast
+
+    return _results.get(
+        ("class_contrast", fingerprint, decision_id, table, versus),
+        lambda: contrast(bundle(key), decision_id, versus, data=table),  # type: ignore[arg-type]
     )
 
 

@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from explain.decision import PAGE_SIZE as PAGE_SIZE
     from explain.decision import Base as Base
     from explain.decision import Change as Change
+    from explain.decision import ClassContrast as ClassContrast
     from explain.decision import ColumnFilter as ColumnFilter
     from explain.decision import Contributions as Contributions
     from explain.decision import DecisionPage as DecisionPage
@@ -116,6 +117,7 @@ if TYPE_CHECKING:
     from explain.decision import Units as Units
     from explain.decision import WhatIfResult as WhatIfResult
     from explain.decision import case_file_html as case_file_html
+    from explain.decision import class_contrast as class_contrast
     from explain.decision import contributions_csv as contributions_csv
     from explain.decision import decision_scores as decision_scores
     from explain.decision import explain_decision as explain_decision
@@ -309,6 +311,8 @@ _NAMES = {
     "weighted_scores": "explain.attribution",
     "Base": "explain.decision",
     "Change": "explain.decision",
+    "ClassContrast": "explain.decision",
+    "class_contrast": "explain.decision",
     "ColumnFilter": "explain.decision",
     "Contributions": "explain.decision",
     "DecisionPage": "explain.decision",

@@ -73,7 +73,7 @@ def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) 
     )  # fmt: skip
     classes = list(bundle.model.classes)
     labels = {c: bundle.spec.classes.label(c) for c in classes}
-    st.selectbox(
+    picked = st.selectbox(
         "Explain the chance of",
         classes,
         index=classes.index(p.explained_class) if p.explained_class in classes else 0,
@@ -81,6 +81,15 @@ def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) 
         key=widget,
         help="The predicted class is explained first; pick another to see what speaks for or against it.",
     )
+    if picked is None:
+        return
+    contrast = cache.class_contrast(key, bundle.fingerprint, result.id, result.table, picked)
+    if contrast.explained == contrast.versus:
+        return
+    st.markdown(f"#### Why {md(contrast.explained_label)} rather than {md(contrast.versus_label)}")
+    st.markdown(md(contrast.statement))
+    top = contrast.to_frame().head(6)
+    whole_table(pd.DataFrame({"Input": top["label"], "Value": top["value_text"], "Effect": top["effect"]}))
 
 
 key, bundle = current_bundle()

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from ._browse import query_decisions as query_decisions
     from ._casefile import case_file_html as case_file_html
     from ._casefile import contributions_csv as contributions_csv
+    from ._contrast import ClassContrast as ClassContrast
+    from ._contrast import class_contrast as class_contrast
     from ._decision import Base as Base
     from ._decision import Contributions as Contributions
     from ._decision import DecisionResult as DecisionResult
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
     from ._whatif import what_if as what_if
 
 _NAMES = {
+    "ClassContrast": "._contrast",
+    "class_contrast": "._contrast",
     "task_decisions": "._task_table",
     "outcome_text": "._task_table",
     "task_units": "._task_table",

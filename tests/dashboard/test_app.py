@@ -297,5 +297,8 @@ def test_a_multiclass_or_regression_bundle_on_every_page(name: str) -> None:
         why_not = explain_decision(bundle, decision_id, target_class=other)
         headings = " ".join(m.value for m in at.markdown)
         assert f"How each input moved the chance of {why_not.prediction.explained_label}" in headings
+        top = expected.prediction.explained_label
+        assert f"Why {top} rather than {why_not.prediction.explained_label}" in headings
+        assert "times as likely as" in headings
     else:
         assert "(Credit limit: $" in at.subheader[0].value.replace("\\", "")

@@ -128,3 +128,26 @@ def test_the_command_line_shows_a_grade_and_a_limit(
     )
     assert main(["reasons", str(limits_bundle.path), "--out", str(limits_bundle.path / "r.csv")]) == 2
     assert "defined for binary classifiers in this version" in capsys.readouterr().err
+
+
+def test_why_one_grade_rather_than_another_adds_up_to_the_models_odds(grades_bundle: Bundle) -> None:
+    from explain import class_contrast
+
+    decision_id = str(grades_bundle.decisions.index[1])
+    p = grades_bundle.model.predict_response(grades_bundle.decisions.loc[[decision_id]])[0]
+    top = grades_bundle.model.classes[int(np.argmax(p))]
+    for versus in grades_bundle.model.classes:
+        contrast = class_contrast(grades_bundle, decision_id, versus)
+        assert contrast.explained == top and contrast.output == "margin"
+        assert contrast.base + contrast.values.sum() == pytest.approx(contrast.total, abs=1e-9)
+        ratio = p[int(top)] / p[int(versus)]  # softmax: the odds of two classes are exp(margin difference)
+        assert np.exp(contrast.total) == pytest.approx(ratio, rel=1e-9)
+        frame = contrast.to_frame()
+        assert list(frame["contrast"].abs()) == sorted(frame["contrast"].abs(), reverse=True)
+        if versus != top:
+            assert f"{np.exp(contrast.total):.2f} times as likely as" in contrast.statement
+            first = frame.iloc[0]
+            toward = contrast.explained_label if first["contrast"] > 0 else contrast.versus_label
+            assert first["effect"] == f"favours {toward} ×{np.exp(abs(first['contrast'])):.2f}"
+    with pytest.raises(InvalidParameterError, match="target_class must be one of the model's classes"):
+        class_contrast(grades_bundle, decision_id, "E")
