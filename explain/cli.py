@@ -1,4 +1,5 @@
-"""The ``explain`` command: show a decision, importance, validate a bundle, export reasons."""
+"""The ``explain`` command: make a bundle (init), check it (validate), serve it, show a decision,
+importance, export reasons."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from explain._csv import safe_csv
+from explain._serve import serve_command, serve_environment
 from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import format_percent
+from explain.bundle._init import init_bundle
 from explain.bundle._load import check_bundle, load_bundle
+from explain.bundle._readiness import bundle_readiness
 from explain.decision._decision import explain_decision, explain_decisions
 from explain.errors import ExplainError
 
@@ -118,6 +122,67 @@ def reasons_table(bundle: Bundle, *, adverse_only: bool = True, table: str = "de
     return pd.DataFrame(rows, columns=columns)
 
 
+def _validate(path: Path) -> int:
+    """Every problem (refusing), else the warnings and what each page will show."""
+    problems = check_bundle(path)
+    if problems:
+        print("Problems (the app refuses this bundle until they are fixed):")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    readiness = bundle_readiness(load_bundle(path))
+    print("Problems: none")
+    print("Warnings:" if readiness.warnings else "Warnings: none")
+    for warning in readiness.warnings:
+        print(f"  - {warning}")
+    print("What each page will show:")
+    width = max(len(p.page) for p in readiness.pages)
+    for page in readiness.pages:
+        print(f"  {page.page:<{width}}  {'yes' if page.ready else 'no '}  {page.note}")
+    count = len(readiness.warnings)
+    print("ok" if not count else f"ok, with {count} warning{'s' if count > 1 else ''}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    try:
+        result = init_bundle(
+            args.model, args.decisions, id_column=args.id_column, outcome_column=args.outcome_column,
+            reference_path=args.reference, split_reference=args.split_reference, threshold=args.threshold,
+            out=args.out, name=args.name, force=args.force,
+        )  # fmt: skip
+    except ExplainError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote {result.path}: a {result.task} model with {len(result.inputs)} inputs", end="")
+    print(f" ({len(result.categorical)} categorical)" if result.categorical else "", end="")
+    print(f", {len(result.other_columns)} other columns shown, {result.reference_rows:,} reference rows.")
+    if result.reference_split is not None:
+        print(
+            f"The reference is {result.reference_split:.0%} of the decisions file, not held out: importance and "
+            "performance may be optimistic."
+        )
+    print(f"Edit {result.path / 'bundle.toml'} for better explanations (its comments say what), then run:")
+    for command in result.next_commands():
+        print(f"  {command}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    try:
+        command = serve_command(args.bundles, port=args.port, address=args.address)
+    except ExplainError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"serving {len(args.bundles)} bundle(s) on http://{args.address}:{args.port}", flush=True)
+    try:
+        return subprocess.call(command, env=serve_environment(samples=not args.no_samples))
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="explain", description="Explain the decisions of a model bundle.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +200,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.add_argument("--seed", type=int, default=0)
     val = sub.add_parser("validate", help="every problem the app would report, or ok")
     val.add_argument("bundle", type=Path)
+    ini = sub.add_parser("init", help="write a bundle directory from a model file and data files")
+    ini.add_argument("--model", type=Path, required=True, help="LightGBM text model (.txt) or skops file")
+    ini.add_argument("--decisions", type=Path, required=True, help="CSV or Parquet of the decisions to explain")
+    ini.add_argument("--reference", type=Path, help="CSV or Parquet of held-out rows with outcomes")
+    ini.add_argument("--split-reference", type=float, help="draw this share of the decisions as the reference")
+    ini.add_argument("--id", dest="id_column", required=True, help="the id column")
+    ini.add_argument("--outcome", dest="outcome_column", help="the known outcome column (optional)")
+    ini.add_argument("--threshold", type=float, default=0.5, help="binary: the score limit (default 0.5)")
+    ini.add_argument("--name", help="the model's name in the app (default: from the model file's name)")
+    ini.add_argument("--out", type=Path, help="the bundle directory (default: ./<model file>_bundle)")
+    ini.add_argument("--force", action="store_true", help="replace an existing bundle directory")
+    srv = sub.add_parser("serve", help="the dashboard on these bundles, with the hardened server settings")
+    srv.add_argument("bundles", type=Path, nargs="+")
+    srv.add_argument("--port", type=int, default=8501)
+    srv.add_argument("--address", default="127.0.0.1", help="127.0.0.1 by default: only this machine")
+    srv.add_argument("--no-samples", action="store_true", help="offer only these bundles")
     rea = sub.add_parser("reasons", help="export the reasons of every (adverse) decision as CSV")
     rea.add_argument("bundle", type=Path)
     rea.add_argument("--adverse", action="store_true", help="only adverse decisions")
@@ -142,13 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "validate":
-        problems = check_bundle(args.bundle)
-        if not problems:
-            print("ok")
-            return 0
-        for problem in problems:
-            print(f"- {problem}")
-        return 1
+        return _validate(args.bundle)
+    if args.command == "init":
+        return _init(args)
+    if args.command == "serve":
+        return _serve(args)
     try:
         bundle = load_bundle(args.bundle)
         if args.command == "show":

@@ -115,6 +115,7 @@ class Spec:
     outcome_labels: dict[str, str] = field(default_factory=dict)  # {"1": "Defaulted", "0": "Repaid"}
     classes: ClassRules = field(default_factory=ClassRules)  # multiclass: class words, order, rules
     target: TargetRules = field(default_factory=TargetRules)  # regression: what is estimated, bands
+    reference_split: float | None = None  # the share of the decisions file drawn as the reference (not held out)
     schema_version: int = SCHEMA_VERSION
 
     @property

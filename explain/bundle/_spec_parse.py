@@ -52,6 +52,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "outcome_labels": dict,
     "classes": dict,
     "target": dict,
+    "reference_split": (int, float),
 }
 _DECISION_KEYS: dict[str, type | tuple[type, ...]] = {
     "threshold": (int, float),
@@ -213,9 +214,20 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
         outcome_labels=outcome_labels,
         classes=classes,
         target=target,
+        reference_split=_reference_split(top.get("reference_split"), source, problems),
         schema_version=SCHEMA_VERSION,
     )
     return spec, problems
+
+
+def _reference_split(raw: Any, source: str, problems: list[SpecError]) -> float | None:
+    """``reference_split``: the share of the decisions file drawn as the reference, strictly between 0 and 1."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1:
+        problems.append(SpecError(f"{source}: reference_split must lie strictly between 0 and 1; got {raw!r}."))
+        return None
+    return float(raw)
 
 
 def _parse_outcome_labels(raw: Mapping[str, Any], source: str, problems: list[SpecError]) -> dict[str, str]:

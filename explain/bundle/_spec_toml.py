@@ -27,6 +27,12 @@ def toml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def toml_key(k: str) -> str:
+    """A TOML key: bare when it can be, else quoted."""
+    bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
+    return k if bare else toml_string(k)
+
+
 def spec_to_toml(spec: Spec) -> str:
     """Write a spec as ``bundle.toml`` text (the inverse of :func:`parse_spec`)."""
 
@@ -37,9 +43,7 @@ def spec_to_toml(spec: Spec) -> str:
             return repr(v)
         return toml_string(str(v))
 
-    def key(k: str) -> str:
-        bare = k.replace("_", "a").replace("-", "a").isalnum() and k.isascii()
-        return k if bare else toml_string(k)
+    key = toml_key
 
     lines = [f"schema_version = {spec.schema_version}"]
     top = {
@@ -55,6 +59,7 @@ def spec_to_toml(spec: Spec) -> str:
         "favorable": spec.favorable,
         "recourse": spec.recourse,
         "recourse_off_reason": spec.recourse_off_reason or None,
+        "reference_split": spec.reference_split,
     }
     lines += [f"{k} = {value(v)}" for k, v in top.items() if v is not None]
     d = spec.decision

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import tomllib
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def write_bundle(
     reference: pd.DataFrame | None = None,
     current: pd.DataFrame | None = None,
     overwrite: bool = False,
+    annotate: Callable[[str], str] | None = None,
 ) -> Path:
     """Write a bundle directory atomically: into a temporary directory, then renamed into place.
 
@@ -76,6 +78,8 @@ def write_bundle(
     try:
         spec = replace(spec, model=adapter.save(tmp))
         toml_text = spec_to_toml(spec)
+        if annotate is not None:  # comments for the reader (explain init); the check below covers them
+            toml_text = annotate(toml_text)
         if parse_spec(tomllib.loads(toml_text), source=SPEC_FILE) != spec:  # pragma: no cover - a writer bug
             raise SpecError("the spec would not read back as written; nothing was written.")
         (tmp / SPEC_FILE).write_text(toml_text, encoding="utf-8")

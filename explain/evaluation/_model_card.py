@@ -155,7 +155,13 @@ def model_card(bundle: Bundle) -> ModelCard:
         verdicts=(spec.decision.above, spec.decision.below),
         score_label=spec.score_label,
         metrics=metrics,
-        metrics_note=note,
+        metrics_note=note
+        + (
+            f"; the reference was drawn from the decisions file ({bundle.spec.reference_split:.0%}), not held out "
+            "from training: importance and performance may be optimistic"
+            if bundle.spec.reference_split is not None
+            else ""
+        ),
         dictionary=pd.DataFrame(rows),
         sensitive_inputs=sensitive_inputs,
         fingerprint=bundle.fingerprint,

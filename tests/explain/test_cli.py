@@ -44,13 +44,17 @@ def test_importance_prints_both_with_intervals_and_progress(samples_dir: Path) -
 
 def test_validate_ok_and_broken(samples_dir: Path, tmp_path: Path) -> None:
     ok = run("validate", str(samples_dir / "fraud"))
-    assert ok.returncode == 0 and ok.stdout.strip() == "ok"
+    assert ok.returncode == 0 and ok.stdout.startswith("Problems: none\n"), ok.stdout
+    assert "What each page will show:" in ok.stdout and ok.stdout.strip().splitlines()[-1].startswith("ok")
+    assert "Fairness              yes  groups of Cardholder age band" in ok.stdout
+    assert "What would change it  no   " in ok.stdout  # fraud: recourse off, with its reason
     broken = tmp_path / "broken"
     shutil.copytree(samples_dir / "loan", broken)
     toml = broken / "bundle.toml"
     toml.write_text(toml.read_text().replace("threshold = 0.2", "threshold = 2.0"))
     out = run("validate", str(broken))
     assert out.returncode == 1 and "decision.threshold must lie strictly between 0 and 1" in out.stdout
+    assert out.stdout.startswith("Problems (the app refuses this bundle until they are fixed):")
 
 
 def test_reasons_csv_for_adverse_decisions(samples_dir: Path, tmp_path: Path, loan: object) -> None:
@@ -73,3 +77,23 @@ def test_csv_neutralises_formulas_and_keeps_numbers() -> None:
     assert rows[0] == ["'=HYPERLINK(1)", "n"]
     assert [r[0] for r in rows[1:4]] == ["'=cmd", "'+1", "'-2"]
     assert rows[1][1] == "-1.5"
+
+
+def test_serve_passes_the_projects_hardened_settings(tmp_path: Path, samples_dir: Path) -> None:
+    import tomllib
+
+    from explain._serve import SERVER_SETTINGS, serve_command
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    flat = {f"{section}.{key}": value for section, table in config.items() for key, value in table.items()}
+    as_text = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in flat.items()}
+    assert {k: v for k, v in SERVER_SETTINGS.items() if k in as_text} == as_text  # every project setting, same value
+    command = serve_command([samples_dir / "loan"], port=8765, address="0.0.0.0")
+    assert command[command.index("--server.port") + 1] == "8765"
+    assert command[command.index("--server.address") + 1] == "0.0.0.0"
+    assert command[-2:] == ["--bundle", str((samples_dir / "loan").resolve())]
+    refused = run("serve", str(tmp_path))
+    assert (
+        refused.returncode == 2
+        and "is not a bundle directory (no bundle.toml); explain init makes one" in refused.stderr
+    )
