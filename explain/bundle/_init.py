@@ -192,6 +192,10 @@ def _inferred_spec(
         features={f: FeatureSpec(name=f, label=human_label(f)) for f in inputs},
         columns={c: ColumnSpec(name=c, label=human_label(c)) for c in others},
         reference_split=reference_split,
+        recourse_off_reason=(
+            "No input is marked as something a person can change yet: mark them with actionable = true in "
+            "bundle.toml and set recourse = true."
+        ),
     )
     if task == "binary":
         return replace(

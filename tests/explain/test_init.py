@@ -39,6 +39,7 @@ def test_init_infers_the_spec_of_a_lightgbm_model(lgb_files: dict[str, Path], tm
     assert spec.outcome_labels == {"1": "Defaulted", "0": "Not defaulted"} and spec.decision.threshold == 0.5
     assert all(spec.feature(f).unit == "" for f in bundle.features)  # never guessed
     assert spec.name == "Defaulted model" and spec.reference_split is None
+    assert not spec.recourse and "actionable = true" in spec.recourse_off_reason
     text = (result.path / "bundle.toml").read_text()
     assert text.count('# expected_effect = ""') == 3 and "# Written by `explain init`" in text
     assert tomllib.loads(text)["features"]["annualIncome"] == {"label": "Annual income"}
