@@ -125,10 +125,40 @@ def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(found))
 
 
+#: Bundles with an uploaded batch as their decisions, by key (``loan@upload-…``). Only the
+#: session that uploaded a batch knows its key: it holds the frame and registers it on every run.
+_uploads: OrderedDict[str, Bundle] = OrderedDict()
+MAX_UPLOADS = 32
+UPLOAD_MARK = "@upload-"
+
+
+def upload_bundle(key: str, digest: str, frame: pd.DataFrame) -> tuple[str, Bundle]:
+    """The bundle ``key`` with an uploaded batch as its decisions, under a key of its own."""
+    from explain import with_uploaded_decisions
+
+    base = bundle(key)
+    upload_key = f"{key}{UPLOAD_MARK}{digest[:16]}"
+    with _bundles_lock:
+        held = _uploads.get(upload_key)
+        if held is None or not held.fingerprint.startswith(f"{base.fingerprint}+"):  # new, or the bundle changed
+            held = with_uploaded_decisions(base, frame, digest)
+        _uploads[upload_key] = held
+        _uploads.move_to_end(upload_key)
+        while len(_uploads) > MAX_UPLOADS:
+            _uploads.popitem(last=False)
+    return upload_key, held
+
+
 def bundle(key: str) -> Bundle:
     """The current bundle for a URL key: reloaded when its files changed; when a change leaves
     it unloadable, the last good version (see :func:`bundle_problem`). Raises ExplainError
-    when no version has ever loaded."""
+    when no version has ever loaded. An upload key gives the bundle with that upload."""
+    if UPLOAD_MARK in key:
+        with _bundles_lock:
+            held = _uploads.get(key)
+        if held is None:
+            raise ExplainError("the uploaded batch is no longer held by the server; upload it again.")
+        return held
     found = entry(key)
     if found is None:
         raise KeyError(key)
@@ -155,6 +185,13 @@ def bundle_problem(key: str) -> str | None:
 
 
 # Per decision.
+
+
+def verdicts_with_reasons(key: str, fingerprint: str, _progress: Progress = None) -> pd.DataFrame:
+    """Every decision's verdict and top reasons, for a download."""
+    from explain import verdicts_with_reasons as compute
+
+    return _results.get(("verdicts_with_reasons", fingerprint), lambda: compute(bundle(key), progress=_progress))
 
 
 def task_decisions(key: str, fingerprint: str) -> pd.DataFrame:

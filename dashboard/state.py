@@ -30,7 +30,8 @@ TAB_WHATIF = "What if…"
 TAB_SIMILAR = "Similar past decisions"
 TAB_CASEFILE = "Case file"
 
-TABLES = ("decisions", "reference", "current")
+UPLOAD = "upload"  # the session's uploaded batch: a table of this session only
+TABLES = ("decisions", "reference", "current", UPLOAD)
 MAX_ID_LENGTH = 200
 
 
@@ -101,6 +102,11 @@ def write_url(location: Location) -> None:
         elif v is not None and st.query_params.get(k) != v:
             st.query_params[k] = v
     st.session_state[S_LAST_QUERY] = (target[Q_BUNDLE], target[Q_DECISION], target[Q_TABLE])
+
+
+def upload_key(bundle: str) -> str:
+    """Where the session keeps its uploaded batch for ``bundle``: (digest, file name, frame)."""
+    return f"upload::{bundle}"
 
 
 def open_decision(decision: str, table: str = "decisions") -> None:

@@ -93,6 +93,7 @@ if TYPE_CHECKING:
     from explain.bundle import text_values as text_values
     from explain.bundle import unit_label as unit_label
     from explain.bundle import upper_first as upper_first
+    from explain.bundle import with_uploaded_decisions as with_uploaded_decisions
     from explain.bundle import write_bundle as write_bundle
     from explain.decision import MAX_REASONS as MAX_REASONS
     from explain.decision import MIN_SHARE as MIN_SHARE
@@ -136,6 +137,7 @@ if TYPE_CHECKING:
     from explain.decision import task_units as task_units
     from explain.decision import top_reasons as top_reasons
     from explain.decision import value_side as value_side
+    from explain.decision import verdicts_with_reasons as verdicts_with_reasons
     from explain.decision import what_if as what_if
     from explain.decision import wording as wording
     from explain.errors import AdditivityError as AdditivityError
@@ -262,6 +264,8 @@ _NAMES = {
     "ordinal": "explain.bundle",
     "parse_spec": "explain.bundle",
     "population_profile": "explain.bundle",
+    "with_uploaded_decisions": "explain.bundle",
+    "verdicts_with_reasons": "explain.decision",
     "read_batch": "explain.bundle",
     "read_spec_file": "explain.bundle",
     "resolve_format": "explain.bundle",

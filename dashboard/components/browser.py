@@ -76,7 +76,8 @@ def open_selected(prefix: str, on_open: str | None) -> None:
     rows_picked = list(picked.get("selection", {}).get("rows", [])) if isinstance(picked, dict) else []
     if rows_picked and rows_picked[0] < len(shown_ids):
         st.session_state[f"{prefix}_opened"] = st.session_state.get(f"{prefix}_opened", 0) + 1
-        state.open_decision(shown_ids[rows_picked[0]])
+        uploaded = st.session_state.get(state.S_TABLE) == state.UPLOAD  # browsing the session's upload
+        state.open_decision(shown_ids[rows_picked[0]], state.UPLOAD if uploaded else "decisions")
         if on_open is not None:
             st.switch_page(on_open)
         st.rerun()

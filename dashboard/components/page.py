@@ -23,6 +23,18 @@ def current_bundle() -> tuple[str, Bundle]:
     except ExplainError as err:
         st.error(md(f"This bundle cannot be opened: {err}"))
         st.stop()
+    if st.session_state.get(state.S_TABLE) == state.UPLOAD:
+        upload = st.session_state.get(state.upload_key(key))
+        if upload is None:  # a link to another session's upload, or this session's upload was removed
+            st.session_state[state.S_TABLE] = "decisions"
+            st.session_state[state.S_DECISION] = None
+            st.info(
+                "That link points at an uploaded batch, which lives only in the browser session that uploaded "
+                "it. Showing the bundle's own decisions."
+            )
+        else:
+            digest, _, frame = upload
+            key, bundle = cache.upload_bundle(key, digest, frame)
     problem = cache.bundle_problem(key)
     if problem:
         st.warning(

@@ -95,7 +95,8 @@ def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) 
 key, bundle = current_bundle()
 browse = decision_browser if bundle.spec.task == "binary" else task_browser
 decision_id = st.session_state.get(state.S_DECISION)
-table = st.session_state.get(state.S_TABLE) or "decisions"
+link_table = st.session_state.get(state.S_TABLE) or "decisions"
+table = "decisions" if link_table == state.UPLOAD else link_table  # an upload is the decisions of its bundle
 if not decision_id:
     st.title("Decision")
     st.info("Pick a decision below to see why the model decided as it did.")
@@ -123,7 +124,7 @@ with left:
     if result.reasons:
         st.markdown("\n".join(f"{i}. {md(r.text)}" for i, r in enumerate(result.reasons, 1)))
 with right:
-    share_link(key, result.id, table)
+    share_link(st.session_state.get(state.S_BUNDLE) or key, result.id, link_table)
 
 p = result.prediction
 if p.task == "multiclass":

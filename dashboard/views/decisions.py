@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
 from dashboard.components.browser import decision_browser
 from dashboard.components.page import current_bundle
 from dashboard.components.task_browser import task_browser
+from dashboard.components.upload import upload_panel
 from dashboard.text import md
 
 key, bundle = current_bundle()
 st.title(md(f"Decisions · {bundle.name}"))
+upload_panel(st.session_state.get(state.S_BUNDLE) or key, key, bundle)
 if bundle.spec.task != "binary":
     what = (
         "the most probable class, or the referral when it falls short"

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ._task_rules import class_verdicts as class_verdicts
     from ._task_rules import target_verdicts as target_verdicts
     from ._upload import read_batch as read_batch
+    from ._upload import with_uploaded_decisions as with_uploaded_decisions
     from ._write import write_bundle as write_bundle
 
 _NAMES = {
@@ -121,6 +122,7 @@ _NAMES = {
     "stored_value": "._formatting",
     "unit_label": "._formatting",
     "read_batch": "._upload",
+    "with_uploaded_decisions": "._upload",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = attach(__name__, _NAMES)

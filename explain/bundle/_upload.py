@@ -226,14 +226,39 @@ def read_batch(data: bytes, filename: str, bundle: Bundle, *, max_rows: int = MA
             out[name] = _numbers(out[name], name, label, str_ids)
     outcome = spec.outcome_column
     if outcome is not None and outcome in out.columns:
-        known = pd.Series(pd.to_numeric(out[outcome].astype("object"), errors="coerce"), index=out.index)
-        bad = out[outcome].notna() & ~known.isin([0, 1])
-        if bad.any():
-            example = out.loc[bad, outcome].iloc[0]
-            raise BundleError(
-                f"{filename!r}: the outcome column {outcome!r} must hold 0, 1 or nothing; found {example!r}. "
-                "Fix it or drop the column."
-            )
-        out[outcome] = known.astype(float)
+        out[outcome] = _outcomes(out[outcome], outcome, filename, model.task, model.classes)
     model.prepare(out.head(5), where=repr(filename))
     return out
+
+
+def with_uploaded_decisions(bundle: Bundle, frame: pd.DataFrame, digest: str) -> Bundle:
+    """The bundle with an uploaded batch (from :func:`read_batch`) as its decisions: the same
+    model, spec and reference, a fingerprint of its own, so no result of the bundle's own
+    decisions is ever served for the upload."""
+    from dataclasses import replace
+
+    return replace(bundle, decisions=frame, fingerprint=f"{bundle.fingerprint}+upload-{digest[:16]}")
+
+
+def _outcomes(column: pd.Series, name: str, filename: str, task: str, classes: tuple[str, ...]) -> pd.Series:
+    """Known outcomes of an upload as the task has them: 0/1 (binary), a model class (multiclass,
+    as text), a number (regression); nothing where unknown. Anything else is refused by example."""
+    present = column.notna() & (column.astype("object").astype(str).str.strip() != "")
+    if task == "multiclass":
+        text = column.astype("object").map(lambda v: str(v).strip())
+        numeric = pd.to_numeric(text, errors="coerce")
+        as_class = text.where(~numeric.notna() | text.isin(classes), numeric.map(lambda v: f"{v:g}"))
+        bad = present & ~as_class.isin(classes)
+        wanted, fixed = f"one of the model's classes ({', '.join(classes)})", as_class.where(present, None)
+    else:
+        known = pd.Series(pd.to_numeric(column.astype("object"), errors="coerce"), index=column.index)
+        bad = present & (~known.isin([0, 1]) if task == "binary" else known.isna())
+        wanted, fixed = ("0, 1" if task == "binary" else "a number"), known.astype(float)
+    if bad.any():
+        example = column.loc[bad].iloc[0]
+        raise BundleError(
+            f"{filename!r}: the outcome column {name!r} must hold {wanted} or nothing; found {example!r}. "
+            "Fix it or drop the column."
+        )
+    return fixed
+

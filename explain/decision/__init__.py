@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from explain._lazy import attach
 
 if TYPE_CHECKING:
+    from ._batch_table import verdicts_with_reasons as verdicts_with_reasons
     from ._browse import PAGE_SIZE as PAGE_SIZE
     from ._browse import ColumnFilter as ColumnFilter
     from ._browse import DecisionPage as DecisionPage
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from ._whatif import what_if as what_if
 
 _NAMES = {
+    "verdicts_with_reasons": "._batch_table",
     "ClassContrast": "._contrast",
     "class_contrast": "._contrast",
     "task_decisions": "._task_table",
