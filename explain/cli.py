@@ -169,6 +169,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Become the Streamlit server (exec on POSIX), so stopping ``explain serve`` stops the server."""
+    import os
     import subprocess
 
     try:
@@ -177,9 +179,12 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"serving {len(args.bundles)} bundle(s) on http://{args.address}:{args.port}", flush=True)
-    try:
-        return subprocess.call(command, env=serve_environment(samples=not args.no_samples))
-    except KeyboardInterrupt:
+    env = serve_environment(samples=not args.no_samples)
+    if os.name == "posix":
+        os.execve(command[0], command, env)  # no child left behind when this process is stopped
+    try:  # pragma: no cover - Windows has no exec that keeps the console
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:  # pragma: no cover
         return 0
 
 
