@@ -8,10 +8,11 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.components.progress import computed
+from dashboard.components.proxies import proxy_section, sensitive_input_note
 from dashboard.components.tables import whole_table
 from dashboard.text import md
-from explain import Bundle, TaskColumnFairness, format_count, format_percent, format_ratio
-from explain.figures import DEFAULT_THEME, fairness_proxy_chart, task_fairness_chart
+from explain import Bundle, TaskColumnFairness, format_count, format_percent
+from explain.figures import DEFAULT_THEME, task_fairness_chart
 
 
 def _table(column: TaskColumnFairness) -> None:
@@ -58,29 +59,11 @@ def task_fairness_view(key: str, bundle: Bundle) -> None:
     )
     for column in result.columns:
         st.markdown(f"#### {md(column.label)}")
-        if column.model_input:
-            share = result.sensitive_inputs.get(column.column)
-            carries = (
-                f", and it carries {format_percent(share)} of the model's mean |SHAP|" if share is not None else ""
-            )
-            st.info(
-                md(f"The model uses {column.label} as an input{carries}. It is never given as a reason or changed.")
-            )
+        sensitive_input_note(column, result.sensitive_inputs.get(column.column))
         for gap in column.gaps:
             st.error(md(gap.text), icon="🚩")
         if not column.gaps:
             st.success(md(f"No group of {column.label} stands out from the others."))
         st.plotly_chart(task_fairness_chart(column, theme=DEFAULT_THEME), theme=None)
         _table(column)
-        if column.proxies is not None:
-            p = column.proxies
-            st.plotly_chart(fairness_proxy_chart(column, theme=DEFAULT_THEME), theme=None)
-            strong = [bundle.spec.label(f) for f, s in zip(p.features, p.strong, strict=True) if s]
-            st.caption(
-                md(
-                    f"Inputs that predict {column.label}: how well each model input alone tells the groups apart "
-                    f"(out-of-fold ROC AUC; 0.5 means not at all). Strong proxies (AUC at least "
-                    f"{format_ratio(p.proxy_auc)}): " + (", ".join(strong) if strong else "none")
-                    + f"; they carry {format_percent(p.strong_shap_share)} of the model's mean |SHAP|."
-                )
-            )  # fmt: skip
+        proxy_section(bundle, column)

@@ -81,11 +81,9 @@ def class_picker(key: str, bundle: Bundle, result: DecisionResult, widget: str) 
         key=widget,
         help="The predicted class is explained first; pick another to see what speaks for or against it.",
     )
-    if picked is None:
+    if picked is None or labels[picked] == p.class_probabilities[0][0]:  # the most probable class: no contrast
         return
     contrast = cache.class_contrast(key, bundle.fingerprint, result.id, result.table, picked)
-    if contrast.explained == contrast.versus:
-        return
     st.markdown(f"#### Why {md(contrast.explained_label)} rather than {md(contrast.versus_label)}")
     st.markdown(md(contrast.statement))
     top = contrast.to_frame().head(6)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
+from dashboard.components.proxies import proxy_section, sensitive_input_note
 from dashboard.components.tables import whole_table
 from dashboard.components.task_fairness import task_fairness_view
 from dashboard.components.threshold import threshold_slider
@@ -21,7 +22,7 @@ from explain import (
     format_rate,
     format_ratio,
 )
-from explain.figures import DEFAULT_THEME, fairness_proxy_chart, fairness_rates_chart
+from explain.figures import DEFAULT_THEME, fairness_rates_chart
 
 key, bundle = current_bundle()
 st.title(md(f"Fairness · {bundle.name}"))
@@ -108,32 +109,8 @@ def _table(column: ColumnFairness) -> None:
 
 for column in result.columns:
     st.markdown(f"#### {md(column.label)}")
-    if column.model_input:
-        share = result.sensitive_inputs.get(column.column)
-        st.info(
-            md(
-                f"The model uses {column.label} as an input"
-                + (
-                    f", and it carries {format_percent(share)} of the model's mean |SHAP|."
-                    if share is not None
-                    else "."
-                )
-                + " It is never given as a reason or changed by a suggestion."
-            )
-        )
+    sensitive_input_note(column, result.sensitive_inputs.get(column.column))
     _flags(column, result)
     st.plotly_chart(fairness_rates_chart(column, theme=DEFAULT_THEME), theme=None)
     _table(column)
-    proxy_column = proxies.column(column.column)
-    if proxy_column.proxies is not None:
-        p = proxy_column.proxies
-        st.plotly_chart(fairness_proxy_chart(proxy_column, theme=DEFAULT_THEME), theme=None)
-        strong = [bundle.spec.label(f) for f, s in zip(p.features, p.strong, strict=True) if s]
-        st.caption(
-            md(
-                f"Inputs that predict {column.label}: how well each model input alone tells the groups apart "
-                f"(out-of-fold ROC AUC; 0.5 means not at all). Strong proxies (AUC at least {format_ratio(p.proxy_auc)}): "
-                + (", ".join(strong) if strong else "none")
-                + f"; they carry {format_percent(p.strong_shap_share)} of the model's mean |SHAP|."
-            )
-        )
+    proxy_section(bundle, proxies.column(column.column))

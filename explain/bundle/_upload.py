@@ -261,4 +261,3 @@ def _outcomes(column: pd.Series, name: str, filename: str, task: str, classes: t
             "Fix it or drop the column."
         )
     return fixed
-

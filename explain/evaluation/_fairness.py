@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -143,23 +144,25 @@ class ColumnFairness:
         return pd.DataFrame(rows)
 
 
-@dataclass(frozen=True, eq=False)
-class FairnessResult:
-    """Fairness of every sensitive column at one threshold, on a sample of the reference data."""
+class _PerColumn(Protocol):
+    @property
+    def column(self) -> str: ...
 
-    columns: tuple[ColumnFairness, ...]
-    threshold: float
-    favorable: str
-    selected_verdict: str
-    n_rows: int
-    min_group_size: int
-    max_rows: int
-    random_state: int
-    rate_words: dict[str, str]
-    sensitive_inputs: dict[str, float]  # sensitive model inputs → their share of mean |SHAP|
-    stamp: AuditStamp
+    @property
+    def label(self) -> str: ...
 
-    def column(self, name: str) -> ColumnFairness:
+    def to_frame(self) -> pd.DataFrame: ...
+
+
+C = TypeVar("C", bound=_PerColumn)
+
+
+class ByColumn(Generic[C]):
+    """A fairness result holding one result per sensitive column: look one up, list them, tabulate them."""
+
+    columns: tuple[C, ...]
+
+    def column(self, name: str) -> C:
         """The result of one sensitive column by name."""
         for item in self.columns:
             if item.column == name:
@@ -176,6 +179,23 @@ class FairnessResult:
         parts = [c.to_frame().assign(column=c.column, column_label=c.label) for c in self.columns]
         frame = pd.concat(parts, ignore_index=True)
         return frame[["column", "column_label", *[c for c in frame.columns if c not in ("column", "column_label")]]]
+
+
+@dataclass(frozen=True, eq=False)
+class FairnessResult(ByColumn[ColumnFairness]):
+    """Fairness of every sensitive column at one threshold, on a sample of the reference data."""
+
+    columns: tuple[ColumnFairness, ...]
+    threshold: float
+    favorable: str
+    selected_verdict: str
+    n_rows: int
+    min_group_size: int
+    max_rows: int
+    random_state: int
+    rate_words: dict[str, str]
+    sensitive_inputs: dict[str, float]  # sensitive model inputs → their share of mean |SHAP|
+    stamp: AuditStamp
 
 
 def _mean(values: np.ndarray) -> float:
@@ -293,19 +313,11 @@ def group_fairness(
     ('18-25',)
     """
     cut = threshold_or_spec(threshold, bundle)
-    check_int("min_group_size", min_group_size, 1)
-    check_int("n_folds", n_folds, 2)
-    check_int("n_bins", n_bins, 2)
-    check_int("shap_rows", shap_rows, 1)
-    check_int("max_rows", max_rows, 10)
-    check_number("proxy_auc", proxy_auc, 0.5, 1.0)
+    check_fairness_options(min_group_size, n_folds, n_bins, shap_rows, max_rows, proxy_auc)
     names = sensitive_names(bundle, columns)
     report(progress, 0.0, "Scoring the reference data")
     sample = scored_reference(bundle, max_rows=max_rows, random_state=random_state, outcomes_required=False)
-    shap_share = np.zeros(len(bundle.features))
-    if proxies or bundle.spec.sensitive_features:
-        report(progress, 0.1, "Computing SHAP values on the reference data")
-        shap_share = mean_abs_shap_share(bundle, shap_rows, random_state)
+    shap_share = shap_shares_if_needed(bundle, proxies, shap_rows, random_state, progress)
     results = []
     for i, name in enumerate(names):
         report(progress, 0.5 + 0.5 * i / len(names), f"Comparing groups of {bundle.spec.label(name)}")
@@ -338,6 +350,28 @@ def group_fairness(
         sensitive_inputs={f: float(shap_share[bundle.features.index(f)]) for f in bundle.spec.sensitive_features},
         stamp=make_stamp(bundle, random_state=random_state),
     )
+
+
+def check_fairness_options(
+    min_group_size: int, n_folds: int, n_bins: int, shap_rows: int, max_rows: int, proxy_auc: float
+) -> None:
+    """The options every fairness computation takes, each checked by name."""
+    check_int("min_group_size", min_group_size, 1)
+    check_int("n_folds", n_folds, 2)
+    check_int("n_bins", n_bins, 2)
+    check_int("shap_rows", shap_rows, 1)
+    check_int("max_rows", max_rows, 10)
+    check_number("proxy_auc", proxy_auc, 0.5, 1.0)
+
+
+def shap_shares_if_needed(
+    bundle: Bundle, proxies: bool, shap_rows: int, random_state: int, progress: Progress | None
+) -> np.ndarray:
+    """Each input's share of mean |SHAP| where proxies or sensitive inputs need it, else zeros."""
+    if not (proxies or bundle.spec.sensitive_features):
+        return np.zeros(len(bundle.features))
+    report(progress, 0.1, "Computing SHAP values on the reference data")
+    return mean_abs_shap_share(bundle, shap_rows, random_state)
 
 
 def sensitive_names(bundle: Bundle, columns: Sequence[str] | None) -> tuple[str, ...]:

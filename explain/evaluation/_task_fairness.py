@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
@@ -38,15 +37,17 @@ from explain.bundle._formatting import format_percent, format_ratio
 from explain.bundle._task_rules import class_verdicts
 from explain.decision._task_table import task_units
 from explain.decision._task_view import Units
-from explain.errors import ExplainError, UnsupportedTaskError
+from explain.errors import UnsupportedTaskError
 from explain.evaluation._common import sample_rows
 from explain.evaluation._fairness import (
     ERROR_GAP_RATIO,
     FOUR_FIFTHS,
     MIN_OUTCOME_CASES,
+    ByColumn,
+    check_fairness_options,
     error_gaps,
-    mean_abs_shap_share,
     sensitive_names,
+    shap_shares_if_needed,
 )
 from explain.evaluation._groups import group_values
 from explain.evaluation._proxies import ProxyResult, find_proxies
@@ -111,7 +112,7 @@ class TaskColumnFairness:
 
 
 @dataclass(frozen=True, eq=False)
-class TaskFairnessResult:
+class TaskFairnessResult(ByColumn[TaskColumnFairness]):
     """Fairness of every sensitive column of a multiclass or regression bundle."""
 
     columns: tuple[TaskColumnFairness, ...]
@@ -120,24 +121,6 @@ class TaskFairnessResult:
     min_group_size: int
     sensitive_inputs: dict[str, float]
     stamp: AuditStamp
-
-    def column(self, name: str) -> TaskColumnFairness:
-        """The result of one sensitive column by name."""
-        for item in self.columns:
-            if item.column == name:
-                return item
-        raise ExplainError(f"no fairness result for {name!r}; the columns are {', '.join(self.names)}.")
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The sensitive columns analysed."""
-        return tuple(c.column for c in self.columns)
-
-    def to_frame(self) -> pd.DataFrame:
-        """A new table: every group of every column, with the column's name and label first."""
-        parts = [c.to_frame().assign(column=c.column, column_label=c.label) for c in self.columns]
-        frame = pd.concat(parts, ignore_index=True)
-        return frame[["column", "column_label", *[c for c in frame.columns if c not in ("column", "column_label")]]]
 
 
 def task_fairness(
@@ -167,21 +150,13 @@ def task_fairness(
     task = bundle.model.task
     if task == "binary":
         raise UnsupportedTaskError("task_fairness serves multiclass and regression models; use group_fairness.")
-    check_int("min_group_size", min_group_size, 1)
-    check_int("n_folds", n_folds, 2)
-    check_int("n_bins", n_bins, 2)
-    check_int("shap_rows", shap_rows, 1)
-    check_int("max_rows", max_rows, 10)
-    check_number("proxy_auc", proxy_auc, 0.5, 1.0)
+    check_fairness_options(min_group_size, n_folds, n_bins, shap_rows, max_rows, proxy_auc)
     names = sensitive_names(bundle, columns)
     report(progress, 0.0, "Scoring the reference data")
     frame = sample_rows(bundle.table("reference"), max_rows, np.random.default_rng(random_state))
     response = np.asarray(bundle.model.predict_response(frame)) if len(frame) else np.zeros((0,))
     outcomes = bundle.outcomes("reference").reindex(frame.index)
-    shap_share = np.zeros(len(bundle.features))
-    if proxies or bundle.spec.sensitive_features:
-        report(progress, 0.1, "Computing SHAP values on the reference data")
-        shap_share = mean_abs_shap_share(bundle, shap_rows, random_state)
+    shap_share = shap_shares_if_needed(bundle, proxies, shap_rows, random_state, progress)
     results = []
     for i, name in enumerate(names):
         report(progress, 0.5 + 0.5 * i / len(names), f"Comparing groups of {bundle.spec.label(name)}")

@@ -70,10 +70,21 @@ def class_roc_chart(result: MulticlassPerformance, *, theme: FigureTheme = DEFAU
                 line={"color": theme.palette[c % len(theme.palette)], "width": 2},
             )
         )
+    return _rates_square(
+        fig,
+        f"One class against the rest · macro ROC AUC {format_metric(result.macro_roc_auc)}",
+        "False positive rate",
+        "True positive rate",
+        theme,
+    )
+
+
+def _rates_square(fig: go.Figure, title: str, x_title: str, y_title: str, theme: FigureTheme) -> go.Figure:
+    """The layout of a per-class curve chart: shares on both axes, the legend below."""
     fig.update_layout(
-        title=f"One class against the rest · macro ROC AUC {format_metric(result.macro_roc_auc)}",
-        xaxis_title="False positive rate",
-        yaxis_title="True positive rate",
+        title=title,
+        xaxis_title=x_title,
+        yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
     )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
@@ -167,15 +178,9 @@ def class_pr_chart(result: MulticlassPerformance, *, theme: FigureTheme = DEFAUL
                 line={"color": theme.palette[c % len(theme.palette)], "width": 2},
             )
         )  # fmt: skip
-    fig.update_layout(
-        title="Precision and recall, one class against the rest",
-        xaxis_title="Recall (share of the class found)",
-        yaxis_title="Precision",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    return _rates_square(
+        fig, "Precision and recall, one class against the rest", "Recall (share of the class found)", "Precision", theme
     )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return theme.apply(fig, height=460)
 
 
 def class_calibration_chart(result: MulticlassPerformance, *, theme: FigureTheme = DEFAULT_THEME) -> go.Figure:
@@ -197,15 +202,7 @@ def class_calibration_chart(result: MulticlassPerformance, *, theme: FigureTheme
                 hovertemplate="chance %{x:.0%}: %{customdata[1]} were this class (%{customdata[0]} cases)<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_layout(
-        title="Calibration per class",
-        xaxis_title="Mean chance given",
-        yaxis_title="Share that was the class",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-    )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return theme.apply(fig, height=460)
+    return _rates_square(fig, "Calibration per class", "Mean chance given", "Share that was the class", theme)
 
 
 def residual_by_input_chart(

@@ -51,6 +51,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], what: str, timeout: float = 90) -> None:
+    """Wait for a Streamlit server's health check; kill it and fail the test if it never answers."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"{what} did not start within {timeout:g} s")
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
@@ -88,17 +102,7 @@ def server(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not start within 90 s")
+    wait_until_healthy(url, proc, "the Streamlit server")
     yield url
     proc.terminate()
     try:

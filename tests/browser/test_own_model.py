@@ -7,14 +7,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _free_port, screenshot, wait_for_text
+from tests.browser.conftest import _free_port, screenshot, wait_for_text, wait_until_healthy
 from tests.own_model import lightgbm_files
 
 
@@ -41,17 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc = subprocess.Popen([*command, "serve", str(work / "loans"), "--port", str(port), "--no-samples"],
                             cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("explain serve did not start within 90 s")
+    wait_until_healthy(url, proc, "explain serve")
     yield url
     proc.terminate()
     try:

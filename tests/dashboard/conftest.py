@@ -83,3 +83,23 @@ def shown_table(at: AppTest, column: str) -> pd.DataFrame:
         if column in frame.columns:
             return pd.DataFrame({c: [unescape(v) for v in frame[c]] for c in frame.columns})
     raise AssertionError(f"no table with a column {column!r}")
+
+
+PAGES = ["model", "importance", "dependence", "checks", "performance", "errors", "fairness", "drift"]
+TABS = ["What would change it", "What if…", "Similar past decisions", "Case file"]
+
+
+def visit_every_page(at: AppTest) -> None:
+    """Every workbench page renders, and none says it cannot be shown."""
+    for page in PAGES:
+        at.switch_page(f"views/{page}.py").run()
+        assert_healthy(at)
+        assert not any("This page cannot be shown" in e.value for e in at.error), (page, [e.value for e in at.error])
+
+
+def visit_every_tool(at: AppTest) -> None:
+    """Every tool tab of an open decision renders."""
+    for tab in TABS:
+        at.session_state["decision_tool_tab"] = tab
+        at.run()
+        assert_healthy(at)

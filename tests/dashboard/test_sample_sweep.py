@@ -11,8 +11,7 @@ import pytest
 
 from explain import load_bundle, task_decisions
 from sample_models import REGISTRY
-from tests.dashboard.conftest import assert_healthy, open_app
-from tests.dashboard.test_odd_bundles_sweep import PAGES, TABS
+from tests.dashboard.conftest import open_app, visit_every_page, visit_every_tool
 
 
 def _decisions(name: str) -> list[str]:
@@ -36,14 +35,8 @@ def _decisions(name: str) -> list[str]:
 def test_every_page_of_every_sample(name: str) -> None:
     at = open_app(bundle=name)
     assert any("matching decisions" in m.value for m in at.markdown)
-    for page in PAGES:
-        at.switch_page(f"views/{page}.py").run()
-        assert_healthy(at)
-        assert not any("This page cannot be shown" in e.value for e in at.error), (page, [e.value for e in at.error])
+    visit_every_page(at)
     for decision in _decisions(name):
         at = open_app(bundle=name, decision=decision)
         assert at.subheader, "the verdict is shown"
-        for tab in TABS:
-            at.session_state["decision_tool_tab"] = tab
-            at.run()
-            assert_healthy(at)
+        visit_every_tool(at)
