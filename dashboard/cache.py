@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,11 @@ class ResultCache:
         self._lock = threading.Lock()
         self._max = max_entries
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The value for ``key`` if it has been computed, else None (nothing is computed)."""
+        with self._lock:
+            return self._values.get(key)
+
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The value for ``key``, computed by ``compute`` if absent (once, however many ask)."""
         with self._lock:
@@ -102,6 +108,28 @@ class _Loaded:
     stamp: tuple[tuple[str, int, int], ...]
     bundle: Bundle | None
     problem: str | None
+    checked_at: float = 0.0  # when a database's data version was last asked (monotonic seconds)
+
+
+def _data_changed(current: _Loaded) -> bool:
+    """Whether the database behind a bundle's decisions holds a new data version (asked at most
+    every ``refresh_seconds``). An unreachable database keeps the bundle and records why."""
+    from explain.bundle._sql import data_version
+
+    sql = None if current.bundle is None else current.bundle.sql
+    if sql is None or not sql.source.version_query:
+        return False
+    now = time.monotonic()
+    if now - current.checked_at < sql.source.refresh_seconds:
+        return False
+    current.checked_at = now
+    try:
+        changed = data_version(sql.source) != sql.version
+    except ExplainError as err:
+        current.problem = f"{err} The page shows the decisions as last read."
+        return False
+    current.problem = None
+    return changed
 
 
 _bundles: dict[str, _Loaded] = {}
@@ -167,11 +195,11 @@ def bundle(key: str) -> Bundle:
         lock = _bundle_locks.setdefault(key, threading.Lock())
     with lock:
         current = _bundles.get(key)
-        if current is None or current.stamp != stamp:
+        if current is None or current.stamp != stamp or _data_changed(current):
             try:
-                current = _Loaded(stamp, load_bundle(found.path), None)
+                current = _Loaded(stamp, load_bundle(found.path), None, time.monotonic())
             except ExplainError as err:
-                current = _Loaded(stamp, current.bundle if current else None, str(err))
+                current = _Loaded(stamp, current.bundle if current else None, str(err), time.monotonic())
             _bundles[key] = current
     if current.bundle is None:
         raise ExplainError(str(current.problem))
@@ -211,6 +239,39 @@ def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
         return values
 
     return _results.get(("scores", fingerprint, table), compute)
+
+
+def scores_by_id(key: str, fingerprint: str, _progress: Progress = None) -> pd.Series:
+    """Every decision's score by id (a database query is read in bounded batches); read-only."""
+    from explain import scores_by_id as compute
+
+    return _results.get(("scores_by_id", fingerprint), lambda: compute(bundle(key), progress=_progress))
+
+
+def scores_by_id_if_known(fingerprint: str) -> pd.Series | None:
+    """:func:`scores_by_id` when already computed for this fingerprint, else None."""
+    return _results.peek(("scores_by_id", fingerprint))  # type: ignore[no-any-return]
+
+
+def decision_count(key: str, fingerprint: str) -> int:
+    """How many decisions a bundle has (counted by the database for a query)."""
+    return _results.get(("decision_count", fingerprint), lambda: bundle(key).decision_count)
+
+
+def stored_values(key: str, fingerprint: str, column: str) -> tuple[list[str] | None, tuple[float, float] | None, bool]:
+    """A database column's choices (text) or range (numbers), and whether any value is missing,
+    for the list's filter; computed by the database."""
+
+    def compute() -> tuple[list[str] | None, tuple[float, float] | None, bool]:
+        held = bundle(key)
+        assert held.sql is not None
+        missing = held.sql.has_missing(column)
+        if column not in held.sql.numeric_columns:
+            return held.sql.distinct(column), None, missing
+        low, high = held.sql.value_range(column)
+        return None, None if low is None or high is None else (low, high), missing
+
+    return _results.get(("stored_values", fingerprint, column), compute)
 
 
 def decision(

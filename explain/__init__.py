@@ -54,6 +54,9 @@ if TYPE_CHECKING:
     from explain.bundle import Kind as Kind
     from explain.bundle import PopulationProfile as PopulationProfile
     from explain.bundle import Spec as Spec
+    from explain.bundle import SqlDecisions as SqlDecisions
+    from explain.bundle import SqlSource as SqlSource
+    from explain.bundle import StoredFilter as StoredFilter
     from explain.bundle import TableName as TableName
     from explain.bundle import TargetRules as TargetRules
     from explain.bundle import TaskVerdict as TaskVerdict
@@ -63,6 +66,8 @@ if TYPE_CHECKING:
     from explain.bundle import check_table_name as check_table_name
     from explain.bundle import class_verdicts as class_verdicts
     from explain.bundle import compute_profile as compute_profile
+    from explain.bundle import connection_env_var as connection_env_var
+    from explain.bundle import connection_url as connection_url
     from explain.bundle import display_value as display_value
     from explain.bundle import format_count as format_count
     from explain.bundle import format_metric as format_metric
@@ -127,15 +132,18 @@ if TYPE_CHECKING:
     from explain.decision import input_ranges as input_ranges
     from explain.decision import matching_decisions as matching_decisions
     from explain.decision import outcome_text as outcome_text
+    from explain.decision import paged_in_database as paged_in_database
     from explain.decision import query_decisions as query_decisions
     from explain.decision import reader_view as reader_view
     from explain.decision import recourse_options as recourse_options
+    from explain.decision import scores_by_id as scores_by_id
     from explain.decision import select_reasons as select_reasons
     from explain.decision import similar_cases as similar_cases
     from explain.decision import suggest_changes as suggest_changes
     from explain.decision import task_decisions as task_decisions
     from explain.decision import task_units as task_units
     from explain.decision import top_reasons as top_reasons
+    from explain.decision import uses_scores as uses_scores
     from explain.decision import value_side as value_side
     from explain.decision import verdicts_with_reasons as verdicts_with_reasons
     from explain.decision import what_if as what_if
@@ -143,6 +151,7 @@ if TYPE_CHECKING:
     from explain.errors import AdditivityError as AdditivityError
     from explain.errors import BundleError as BundleError
     from explain.errors import BundleExistsError as BundleExistsError
+    from explain.errors import DataSourceError as DataSourceError
     from explain.errors import DecisionNotFoundError as DecisionNotFoundError
     from explain.errors import ExplainError as ExplainError
     from explain.errors import FeatureNotFoundError as FeatureNotFoundError
@@ -236,6 +245,11 @@ _NAMES = {
     "PopulationProfile": "explain.bundle",
     "SPEC_FILE": "explain.bundle",
     "Spec": "explain.bundle",
+    "SqlDecisions": "explain.bundle",
+    "SqlSource": "explain.bundle",
+    "StoredFilter": "explain.bundle",
+    "connection_env_var": "explain.bundle",
+    "connection_url": "explain.bundle",
     "TABLES": "explain.bundle",
     "TABLE_FORMATS": "explain.bundle",
     "TableName": "explain.bundle",
@@ -343,6 +357,9 @@ _NAMES = {
     "input_ranges": "explain.decision",
     "matching_decisions": "explain.decision",
     "query_decisions": "explain.decision",
+    "paged_in_database": "explain.decision",
+    "scores_by_id": "explain.decision",
+    "uses_scores": "explain.decision",
     "recourse_options": "explain.decision",
     "select_reasons": "explain.decision",
     "similar_cases": "explain.decision",
@@ -382,6 +399,7 @@ _NAMES = {
     "BundleError": "explain.errors",
     "BundleExistsError": "explain.errors",
     "DecisionNotFoundError": "explain.errors",
+    "DataSourceError": "explain.errors",
     "ExplainError": "explain.errors",
     "FeatureNotFoundError": "explain.errors",
     "InvalidParameterError": "explain.errors",

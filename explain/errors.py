@@ -63,3 +63,8 @@ class InvalidParameterError(ExplainError, ValueError):
 class AdditivityError(ExplainError, ArithmeticError):
     """Contributions do not add up to the model's own output: the explanation would be wrong,
     so it is refused rather than shown."""
+
+
+class DataSourceError(ExplainError, RuntimeError):
+    """A database a bundle reads from cannot be reached, or its query fails or returns the wrong
+    columns; the message names the connection (never its URL's password) and the fix."""

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, state
+from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain import (
     PAGE_SIZE,
@@ -14,9 +15,11 @@ from explain import (
     Bundle,
     ColumnFilter,
     DecisionQuery,
+    ExplainError,
     display_value,
     format_value,
     matching_decisions,
+    paged_in_database,
     query_decisions,
     safe_csv,
     slider_format,
@@ -32,9 +35,29 @@ def _outcome_words(bundle: Bundle) -> dict[str, str]:
     return {"positive": spec.outcome_label(1), "negative": spec.outcome_label(0), "unknown": spec.outcome_label(None)}
 
 
-def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFilter | None:
+def _stored_columns(bundle: Bundle) -> list[str]:
+    """The model inputs and the spec's other columns that the decisions hold."""
+    sql = paged_in_database(bundle)
+    held = set(sql.columns) if sql is not None else set(bundle.decisions.columns)
+    return list(bundle.features) + [c for c in bundle.spec.columns if c in held]
+
+
+def _column_values(key: str, bundle: Bundle, column: str) -> tuple[list[str] | None, tuple[float, float] | None, bool]:
+    """A column's choices (text) or range (numbers), and whether any value is missing: asked of
+    the database for a query, read from the table otherwise."""
+    if paged_in_database(bundle) is not None:
+        return cache.stored_values(key, bundle.fingerprint, column)
+    col = bundle.decisions[column]
+    missing = bool(col.isna().any())
+    if isinstance(col.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(col):
+        return sorted(col.dropna().astype(str).unique().tolist()), None, missing
+    values = col.dropna().to_numpy(dtype=float)
+    return None, (float(np.min(values)), float(np.max(values))) if len(values) else None, missing
+
+
+def _column_filter(key: str, bundle: Bundle, prefix: str) -> ColumnFilter | None:
     spec = bundle.spec
-    columns = list(bundle.features) + [c for c in spec.columns if c in frame.columns]
+    columns = _stored_columns(bundle)
     choice = st.selectbox(
         "Filter on an input or column",
         [None, *columns],
@@ -43,23 +66,19 @@ def _column_filter(bundle: Bundle, frame: pd.DataFrame, prefix: str) -> ColumnFi
     )
     if choice is None:
         return None
-    col = frame[choice]
+    options, value_range, has_missing = _column_values(key, bundle, choice)
     include_missing = False
-    if bool(col.isna().any()):
+    if has_missing:
         include_missing = st.checkbox("Include rows where it is not provided", key=f"{prefix}_missing")
-    if isinstance(col.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(col):
-        options = sorted(col.dropna().astype(str).unique().tolist())
+    if options is not None:
         picked = st.multiselect("Values", options, default=options, key=f"{prefix}_values_{choice}")
         return ColumnFilter(choice, categories=tuple(picked), include_missing=include_missing)
-    values = col.dropna().to_numpy(dtype=float)
-    if len(values) == 0:
+    if value_range is None:
         return None
     feature = spec.feature(choice)
-    low, high = display_value(float(np.min(values)), feature), display_value(float(np.max(values)), feature)
+    low, high = display_value(value_range[0], feature), display_value(value_range[1], feature)
     if low == high:
-        return ColumnFilter(
-            choice, low=float(np.min(values)), high=float(np.max(values)), include_missing=include_missing
-        )
+        return ColumnFilter(choice, low=value_range[0], high=value_range[1], include_missing=include_missing)
     step = display_value(feature.step, feature) if feature.step else None
     picked_range = st.slider(
         "Range", low, high, (low, high), step=step, format=slider_format(feature), key=f"{prefix}_range_{choice}"
@@ -83,22 +102,28 @@ def open_selected(prefix: str, on_open: str | None) -> None:
         st.rerun()
 
 
-def _query(bundle: Bundle, prefix: str) -> DecisionQuery:
+def _query(key: str, bundle: Bundle, prefix: str, scored: bool) -> DecisionQuery:
+    """The filters and sort order picked; without every score known (a database query not yet
+    scored) the verdict and score filters and the score sort are not offered."""
     spec = bundle.spec
-    frame = bundle.decisions
+    sql = paged_in_database(bundle)
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 2])
         verdict_options = [spec.decision.above, spec.decision.below]
-        verdicts = c1.multiselect("Verdict", verdict_options, default=verdict_options, key=f"{prefix}_verdict")
-        score_range = c2.slider(
-            md(f"{spec.score_label.capitalize()} (%)"),
-            0.0,
-            100.0,
-            (0.0, 100.0),
-            step=0.5,
-            format="%.1f%%",
-            key=f"{prefix}_score",
-        )
+        verdicts, score_range = verdict_options, (0.0, 100.0)
+        if scored:
+            verdicts = c1.multiselect("Verdict", verdict_options, default=verdict_options, key=f"{prefix}_verdict")
+            score_range = c2.slider(
+                md(f"{spec.score_label.capitalize()} (%)"),
+                0.0,
+                100.0,
+                (0.0, 100.0),
+                step=0.5,
+                format="%.1f%%",
+                key=f"{prefix}_score",
+            )
+        else:
+            c1.caption("Verdict and score filters appear once every decision is scored (below the list).")
         words = _outcome_words(bundle)
         outcomes = c3.multiselect(
             "Known outcome", list(words), default=list(words), format_func=words.__getitem__, key=f"{prefix}_outcome"
@@ -106,8 +131,12 @@ def _query(bundle: Bundle, prefix: str) -> DecisionQuery:
         c4, c5, c6 = st.columns([2, 3, 2])
         search = c4.text_input("Search by id", key=f"{prefix}_search", max_chars=state.MAX_ID_LENGTH)
         with c5:
-            column_filter = _column_filter(bundle, frame, prefix)
-        sort_options = ["score", "id", *bundle.features, *[c for c in spec.columns if c in frame.columns]]
+            column_filter = _column_filter(key, bundle, prefix)
+        stored = ["id", *_stored_columns(bundle)]
+        if sql is not None and sql.sort_column != sql.id_column and sql.sort_column in stored:
+            stored.remove(sql.sort_column)
+            stored.insert(0, sql.sort_column)  # the spec's sort_by first
+        sort_options = ["score", *stored] if scored else stored
         sort_by = c6.selectbox(
             "Sort by", sort_options, format_func=lambda c: SORT_WORDS.get(c) or spec.label(c), key=f"{prefix}_sort"
         )
@@ -131,14 +160,28 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     """
     prefix = f"browse_{key}"
     open_selected(prefix, on_open)
-    all_scores = cache.scores(key, bundle.fingerprint, "decisions")
-    filters = _query(bundle, prefix)
+    sql = paged_in_database(bundle)
+    all_scores: np.ndarray | pd.Series | None
+    if sql is None:
+        all_scores = cache.scores(key, bundle.fingerprint, "decisions")
+    else:  # a database query: only the rows shown are scored until someone asks for every score
+        all_scores = cache.scores_by_id_if_known(bundle.fingerprint)
+    filters = _query(key, bundle, prefix, scored=all_scores is not None)
     if st.session_state.get(f"{prefix}_last_filters") != filters:
         st.session_state[f"{prefix}_last_filters"] = filters
         st.session_state[f"{prefix}_pageno"] = 1
     page_no = int(st.session_state.get(f"{prefix}_pageno", 1))
     query = DecisionQuery(**{**filters.__dict__, "page": page_no - 1})
-    page = query_decisions(bundle, query, scores=all_scores)
+    last_good = f"{prefix}_last_page::{bundle.fingerprint}"
+    try:
+        page = query_decisions(bundle, query, scores=all_scores)
+        st.session_state[last_good] = page
+    except ExplainError as err:  # a database that went away, or rows the bundle cannot use
+        st.error(md(f"{err}"), icon="⚠️")
+        if last_good not in st.session_state:
+            st.stop()
+        st.caption("Showing the last page read.")
+        page = st.session_state[last_good]
     first = page.page * PAGE_SIZE + 1 if page.total else 0
     last = min((page.page + 1) * PAGE_SIZE, page.total)
     st.markdown(f"**{page.total:,} matching decisions** · showing {first:,}–{last:,} · select a row to open it")
@@ -159,10 +202,32 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     if page_no != page.page + 1:
         st.session_state[f"{prefix}_pageno"] = page.page + 1
     st.number_input(f"Page (of {page.pages:,})", min_value=1, max_value=page.pages, step=1, key=f"{prefix}_pageno")
+    if sql is not None and all_scores is None:
+        _score_every_decision(key, bundle)
     _download(key, bundle, query, all_scores, page.total)
 
 
-def _download(key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray, total: int) -> None:
+def _score_every_decision(key: str, bundle: Bundle) -> None:
+    """Offer to score every decision of a database query (read in bounded batches), which
+    turns on the verdict and score filters and the score sort."""
+    count = cache.decision_count(key, bundle.fingerprint)
+    st.caption(
+        "The list is read from the database one page at a time, sorted and filtered there; only the rows shown are "
+        "scored."
+    )
+    if st.button(f"Score all {count:,} decisions to filter and sort by score", icon="🧮"):
+        try:
+            with progress_bar("Scoring every decision") as progress:
+                cache.scores_by_id(key, bundle.fingerprint, _progress=progress)
+        except ExplainError as err:
+            st.error(md(f"{err}"), icon="⚠️")
+            return
+        st.rerun()
+
+
+def _download(
+    key: str, bundle: Bundle, query: DecisionQuery, scores: np.ndarray | pd.Series | None, total: int
+) -> None:
     """The matching decisions as a spreadsheet-safe CSV, built when asked for (the table's own
     export is switched off in the server config because it does not defuse formulas)."""
     if not total:

@@ -82,7 +82,7 @@ def _widget(r: InputRange, current: Any, beyond: bool, form_key: str, feature: F
 def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
     """Widgets for every input inside a form; on submit, the edited explanation beside the original."""
     ranges = cache.ranges(key, bundle.fingerprint)
-    row = bundle.table(table).loc[result.id]
+    row = bundle.rows(table, [result.id]).iloc[0]
     st.caption("Change any input and press “Show the effect”. The stored decision is never changed.")
     beyond = st.toggle(
         "Allow values beyond the usual range (outside the 1st–99th percentile of the reference data)",

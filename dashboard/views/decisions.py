@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import cache, state
 from dashboard.components.browser import decision_browser
 from dashboard.components.page import current_bundle
 from dashboard.components.task_browser import task_browser
@@ -20,12 +20,16 @@ if bundle.spec.task != "binary":
         if bundle.spec.task == "multiclass"
         else f"the {bundle.spec.target.label} the model estimates, and its band"
     )
-    st.caption(md(f"{len(bundle.decisions):,} decisions by {bundle.model.what_it_is}; the verdict is {what}."))
+    st.caption(
+        md(
+            f"{cache.decision_count(key, bundle.fingerprint):,} decisions by {bundle.model.what_it_is}; the verdict is {what}."
+        )
+    )
     task_browser(key, bundle, on_open="views/decision.py")
     st.stop()
 st.caption(
     md(
-        f"{len(bundle.decisions):,} decisions scored by the model. {bundle.spec.score_label.capitalize()} at or above "
+        f"{cache.decision_count(key, bundle.fingerprint):,} decisions scored by the model. {bundle.spec.score_label.capitalize()} at or above "
         f"{100 * bundle.spec.decision.threshold:g}% means “{bundle.spec.decision.above}”."
     )
 )

@@ -95,6 +95,8 @@ def select_rows(
     random_state: int,
 ) -> pd.DataFrame:
     """The rows to explain: by id in the given order, or a seeded sample of at most ``max_rows``."""
+    if ids is not None and not isinstance(data, pd.DataFrame):
+        return bundle.rows(data, [str(i) for i in ids])  # a database query reads only these rows
     frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
     where = "the given table" if isinstance(data, pd.DataFrame) else f"the {data} table"
     if ids is not None:

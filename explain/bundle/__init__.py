@@ -52,9 +52,14 @@ if TYPE_CHECKING:
     from ._spec import FeatureSpec as FeatureSpec
     from ._spec import Kind as Kind
     from ._spec import Spec as Spec
+    from ._spec import SqlSource as SqlSource
     from ._spec_parse import check_spec as check_spec
     from ._spec_parse import parse_spec as parse_spec
     from ._spec_toml import spec_to_toml as spec_to_toml
+    from ._sql import SqlDecisions as SqlDecisions
+    from ._sql import StoredFilter as StoredFilter
+    from ._sql import connection_env_var as connection_env_var
+    from ._sql import connection_url as connection_url
     from ._tables import text_values as text_values
     from ._task_rules import Band as Band
     from ._task_rules import ClassRules as ClassRules
@@ -91,6 +96,11 @@ _NAMES = {
     "FeatureSpec": "._spec",
     "Kind": "._spec",
     "Spec": "._spec",
+    "SqlSource": "._spec",
+    "SqlDecisions": "._sql",
+    "StoredFilter": "._sql",
+    "connection_env_var": "._sql",
+    "connection_url": "._sql",
     "UNKNOWN_OUTCOME": "._spec",
     "check_spec": "._spec_parse",
     "parse_spec": "._spec_parse",

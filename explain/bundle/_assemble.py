@@ -11,9 +11,10 @@ import pandas as pd
 from explain.bundle._bundle import TABLES, Bundle, TableName, slugify
 from explain.bundle._fingerprint import bundle_fingerprint
 from explain.bundle._formatting import resolve_formats
-from explain.bundle._spec import Spec
+from explain.bundle._spec import Spec, SqlSource
+from explain.bundle._sql import SqlDecisions
 from explain.bundle._tables import check_explainable, check_spec_against_model, match_input_names, normalize_table
-from explain.errors import ExplainError
+from explain.errors import DataSourceError, ExplainError, SpecError
 from explain.models._base import ModelAdapter
 
 
@@ -27,10 +28,13 @@ def assemble(
     key: str,
     path: Path | None,
     problems: list[ExplainError],
+    decisions_version: str | None = None,
 ) -> Bundle | None:
     """Check everything against everything, collecting problems; the bundle, or None if any.
 
     ``source`` names the spec in messages, ``table_sources`` each table's file (or name).
+    When the spec's decisions are a database query, ``frames["decisions"]`` holds its first
+    rows (checked like a file's) and ``decisions_version`` the query's data version.
     """
     decisions = frames.get("decisions")
     if decisions is not None:
@@ -52,13 +56,70 @@ def assemble(
     check_explainable(source, full_spec, model, tables, problems)
     if problems:
         return None
+    query = full_spec.decisions
+    if isinstance(query, SqlSource):
+        assert decisions is not None and decisions_version is not None
+        if query.sort_by is not None and query.sort_by not in decisions.columns:
+            problems.append(
+                SpecError(
+                    f"{source}: decisions.sort_by = {query.sort_by!r} is not a column the query returns; the columns "
+                    f"are {', '.join(map(str, decisions.columns[:15]))}."
+                )
+            )
+            return None
+        sql = sql_decisions(query, decisions, full_spec, model, table_sources["decisions"], decisions_version)
+        return Bundle(
+            spec=full_spec,
+            model=model,
+            decisions_frame=None,
+            reference=tables["reference"],
+            current=tables["current"],
+            fingerprint=bundle_fingerprint(full_spec, model, tables, {"decisions": decisions_version}),
+            key=slugify(key),
+            path=path,
+            sql=sql,
+        )
     return Bundle(
         spec=full_spec,
         model=model,
-        decisions=tables["decisions"],
+        decisions_frame=tables["decisions"],
         reference=tables["reference"],
         current=tables["current"],
         fingerprint=bundle_fingerprint(full_spec, model, tables),
         key=slugify(key),
         path=path,
+    )
+
+
+def sql_decisions(
+    source: SqlSource, probe: pd.DataFrame, spec: Spec, model: ModelAdapter, where: str, version: str
+) -> SqlDecisions:
+    """The paged decisions of a query whose first rows (``probe``) passed the checks; every
+    later page is checked the same way (a page that fails raises :class:`DataSourceError`)."""
+    id_column = spec.id_column
+
+    def normalize(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            empty = frame.drop(columns=[id_column])
+            empty.index = pd.Index([], dtype=object, name=id_column)
+            return empty
+        problems: list[ExplainError] = []
+        out = normalize_table(frame, spec, model, where, problems, "decisions")
+        if problems or out is None:
+            raise DataSourceError(str(problems[0]) if problems else f"{where}: the rows cannot be used.")
+        return out
+
+    return SqlDecisions(
+        source,
+        columns=[str(c) for c in probe.columns],
+        id_column=id_column,
+        numeric_id=bool(pd.api.types.is_numeric_dtype(probe[id_column])),
+        normalize=normalize,
+        version=version,
+        outcome_column=spec.outcome_column,
+        numeric_columns=frozenset(
+            str(c)
+            for c in probe.columns
+            if c not in model.categories and pd.api.types.is_numeric_dtype(probe[c]) and c != id_column
+        ),
     )

@@ -10,7 +10,8 @@ stale result after any of them changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -20,12 +21,19 @@ import pandas as pd
 
 from explain.bundle._spec import Spec
 from explain.bundle._spec_parse import parse_spec
-from explain.errors import BundleError, ExplainError, InvalidParameterError, OutcomesMissingError
+from explain.errors import (
+    BundleError,
+    DecisionNotFoundError,
+    ExplainError,
+    InvalidParameterError,
+    OutcomesMissingError,
+)
 from explain.models._base import ModelAdapter
 from explain.models._registry import adapt_estimator
 
 if TYPE_CHECKING:
     from explain.bundle._profile import PopulationProfile
+    from explain.bundle._sql import SqlDecisions
 
 TableName = Literal["decisions", "reference", "current"]
 TABLES: tuple[TableName, ...] = ("decisions", "reference", "current")
@@ -33,16 +41,56 @@ TABLES: tuple[TableName, ...] = ("decisions", "reference", "current")
 
 @dataclass(frozen=True, eq=False)
 class Bundle:
-    """A model with its data and spec. Tables are indexed by id (strings); treat them as read-only."""
+    """A model with its data and spec. Tables are indexed by id (strings); treat them as read-only.
+
+    A bundle whose decisions come from a database query holds no decisions frame
+    (``decisions_frame`` is None) but :attr:`sql`, which pages, filters and fetches rows by id
+    in the database; :attr:`decisions` reads the whole query only when something needs every
+    row, and :meth:`rows` never does.
+    """
 
     spec: Spec
     model: ModelAdapter
-    decisions: pd.DataFrame
+    decisions_frame: pd.DataFrame | None
     reference: pd.DataFrame | None
     current: pd.DataFrame | None
     fingerprint: str
     key: str
     path: Path | None = None
+    sql: SqlDecisions | None = None
+
+    @cached_property
+    def _whole_lock(self) -> threading.Lock:
+        return threading.Lock()
+
+    @property
+    def decisions(self) -> pd.DataFrame:
+        """Every decision (a database query is read whole on first use, once per bundle object)."""
+        if self.decisions_frame is not None:
+            return self.decisions_frame
+        with self._whole_lock:
+            if "_whole_decisions" not in self.__dict__:
+                assert self.sql is not None
+                chunks = list(self.sql.chunks())
+                self.__dict__["_whole_decisions"] = pd.concat(chunks) if chunks else self.sql.rows([])
+        return self.__dict__["_whole_decisions"]  # type: ignore[no-any-return]
+
+    @property
+    def decision_count(self) -> int:
+        """How many decisions there are (counted by the database for a query)."""
+        return self.sql.count() if self.decisions_frame is None and self.sql is not None else len(self.decisions)
+
+    def rows(self, name: TableName | str, ids: Sequence[str]) -> pd.DataFrame:
+        """The rows of a table with these ids, in that order, without reading the rest of a
+        database query; :class:`DecisionNotFoundError` names the first unknown id."""
+        wanted = [str(i) for i in ids]
+        if name == "decisions" and self.decisions_frame is None and self.sql is not None:
+            return self.sql.rows(wanted, where=f"the decisions of bundle {self.key!r}")
+        frame = self.table(name)
+        missing = [i for i in wanted if i not in frame.index]
+        if missing:
+            raise DecisionNotFoundError(f"id {missing[0]!r} is not in the {name} table of bundle {self.key!r}.")
+        return frame.loc[wanted]
 
     @property
     def name(self) -> str:
@@ -56,7 +104,7 @@ class Bundle:
 
     def table(self, name: TableName | str) -> pd.DataFrame:
         """One of the bundle's tables by name; raise a clear error if the bundle lacks it."""
-        frame = getattr(self, check_table_name(name))
+        frame = getattr(self, check_table_name(name))  # the decisions of a query: read whole
         if frame is None:
             raise BundleError(f"bundle {self.key!r} has no {name} table.")
         return frame  # type: ignore[no-any-return]

@@ -46,13 +46,25 @@ def table_digest(frame: pd.DataFrame) -> bytes:
     return digest.digest()
 
 
-def bundle_fingerprint(spec: Spec, model: ModelAdapter, tables: Mapping[TableName, pd.DataFrame | None]) -> str:
-    """The bundle's fingerprint (16 hex digits)."""
+def bundle_fingerprint(
+    spec: Spec,
+    model: ModelAdapter,
+    tables: Mapping[TableName, pd.DataFrame | None],
+    data_versions: Mapping[TableName, str] | None = None,
+) -> str:
+    """The bundle's fingerprint (16 hex digits).
+
+    A table read page by page from a database is identified by its query (in the spec) and
+    its data version (``data_versions``) instead of its values, which are never all read.
+    """
     digest = hashlib.sha256(spec.canonical_json().encode("utf-8"))
     digest.update(hashlib.sha256(model.fingerprint_bytes()).digest())
+    versions = data_versions or {}
     for name in TABLES:
         frame = tables.get(name)
         digest.update(f"\0table\0{name}\0".encode())
-        if frame is not None:
+        if name in versions:
+            digest.update(b"\0version\0" + versions[name].encode("utf-8"))
+        elif frame is not None:
             digest.update(table_digest(frame))
     return digest.hexdigest()[:FINGERPRINT_LENGTH]

@@ -11,7 +11,10 @@ import pandas as pd
 
 from explain.bundle._assemble import assemble
 from explain.bundle._bundle import TABLES, Bundle, TableName
+from explain.bundle._spec import SqlSource
 from explain.bundle._spec_parse import check_spec
+from explain.bundle._sql import data_version, probe_query, read_query
+from explain.bundle._tables import EXPLAIN_PROBE_ROWS
 from explain.errors import BundleError, ExplainError, SpecError
 from explain.models._load import load_model
 
@@ -93,15 +96,37 @@ def _load(path: Path, problems: list[ExplainError]) -> Bundle | None:
         except ExplainError as err:
             problems.append(err)
     frames: dict[TableName, pd.DataFrame | None] = {}
+    sources: dict[TableName, str] = {}
+    version = None
     for name in TABLES:
-        file_name = getattr(spec, name)
-        table_path = None if file_name is None else _inside(path, file_name, name, problems)
-        frames[name] = None if table_path is None else _read_table(table_path, str(path / file_name), problems)
+        where = getattr(spec, name)
+        if isinstance(where, SqlSource):
+            sources[name] = f"the {name} query (connection {where.connection!r})"
+            try:
+                if name == "decisions":  # paged later: read its first rows to check them
+                    frames[name] = probe_query(where, EXPLAIN_PROBE_ROWS)
+                    version = data_version(where)
+                else:
+                    frames[name] = read_query(where, where=sources[name])
+            except ExplainError as err:
+                problems.append(err)
+                frames[name] = None
+            continue
+        sources[name] = str(path / (where or name))
+        table_path = None if where is None else _inside(path, where, name, problems)
+        frames[name] = None if table_path is None else _read_table(table_path, sources[name], problems)
     if model is None:
         return None
-    sources = {name: str(path / (getattr(spec, name) or name)) for name in TABLES}
     return assemble(
-        spec, model, frames, source=str(spec_path), table_sources=sources, key=path.name, path=path, problems=problems
+        spec,
+        model,
+        frames,
+        source=str(spec_path),
+        table_sources=sources,
+        key=path.name,
+        path=path,
+        problems=problems,
+        decisions_version=version,
     )
 
 

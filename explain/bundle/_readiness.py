@@ -76,13 +76,19 @@ def bundle_readiness(bundle: Bundle) -> Readiness:
     actionable = [f for f in bundle.features if spec.feature(f).actionable and not spec.feature(f).sensitive]
     if spec.recourse and not actionable:
         warnings.append("recourse is on but no input is marked actionable, so there are no suggestions.")
+    if bundle.sql is not None and not bundle.sql.source.version_query:
+        warnings.append(
+            "the decisions query names no version_query, so cached results are kept until a restart even when rows "
+            'change; add version_query = "SELECT max(updated_at) FROM …".'
+        )
     if bundle.current is None:
         warnings.append("no current batch: the Drift page compares an uploaded file only.")
 
-    n = len(bundle.decisions)
+    n = bundle.decision_count
     has_ref = reference is not None
+    where = "" if bundle.sql is None else f", read page by page from the connection {bundle.sql.source.connection!r}"
     pages = [
-        PageReadiness("Decisions", True, f"{n:,} decisions"),
+        PageReadiness("Decisions", True, f"{n:,} decisions{where}"),
         PageReadiness("Decision", True, "verdict, reasons, waterfall, what if, similar cases, case file"),
         PageReadiness(
             "What would change it",

@@ -94,15 +94,37 @@ class DecisionRule:
 
 
 @dataclass(frozen=True)
+class SqlSource:
+    """A table read from a database instead of a file.
+
+    ``connection`` names a connection whose URL lives outside the spec (an environment
+    variable or ``.streamlit/secrets.toml``, see :func:`~explain.bundle.connection_url`), so a
+    spec can be shared without its password. ``version_query`` returns one value that changes
+    whenever the data does (for example ``SELECT max(updated_at) FROM applications``); it is
+    run at most every ``refresh_seconds``, and a new value is a new bundle fingerprint.
+    ``sort_by`` is the stored column a decisions list is sorted by first (the id by default).
+    """
+
+    sql: str
+    connection: str
+    version_query: str | None = None
+    refresh_seconds: float = 60.0
+    sort_by: str | None = None
+
+
+TableSource = str | SqlSource
+
+
+@dataclass(frozen=True)
 class Spec:
     """A validated bundle spec. Build one with :func:`parse_spec` or :meth:`Spec.default`."""
 
     name: str = "Model"
     task: Task = "binary"  # checked against what the model is when the bundle is assembled
     model: str = "model.txt"
-    decisions: str = "decisions.parquet"
-    reference: str | None = None
-    current: str | None = None
+    decisions: TableSource = "decisions.parquet"  # a file in the bundle directory, or a query
+    reference: TableSource | None = None
+    current: TableSource | None = None
     id_column: str = "id"
     outcome_column: str | None = None
     score_label: str = "score"
@@ -117,6 +139,12 @@ class Spec:
     target: TargetRules = field(default_factory=TargetRules)  # regression: what is estimated, bands
     reference_split: float | None = None  # the share of the decisions file drawn as the reference (not held out)
     schema_version: int = SCHEMA_VERSION
+
+    @property
+    def sql_sources(self) -> dict[str, SqlSource]:
+        """The tables read from a database, by table name."""
+        tables = {"decisions": self.decisions, "reference": self.reference, "current": self.current}
+        return {name: source for name, source in tables.items() if isinstance(source, SqlSource)}
 
     @property
     def adverse(self) -> Side:
@@ -168,9 +196,13 @@ class Spec:
         """A canonical text of what the spec says, for fingerprints: sorted keys, no whitespace.
 
         The file names (``model``, ``decisions``, …) are left out: the fingerprint hashes the
-        model and tables themselves, wherever they are stored.
+        model and tables themselves, wherever they are stored. A table read by a query keeps
+        the query's text (its data are identified by the query's data version).
         """
         meaning = {k: v for k, v in asdict(self).items() if k not in ("model", "decisions", "reference", "current")}
+        queries = {name: asdict(s) for name, s in self.sql_sources.items()}
+        if queries:
+            meaning["sql"] = queries
         return json.dumps(meaning, sort_keys=True, separators=(",", ":"), default=str)
 
     @classmethod

@@ -28,6 +28,7 @@ from explain.bundle._spec import (
     Kind,
     Side,
     Spec,
+    SqlSource,
 )
 from explain.bundle._task_rules import parse_class_rules, parse_target_rules
 from explain.errors import SpecError
@@ -37,9 +38,9 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str,
     "task": str,
     "model": str,
-    "decisions": str,
-    "reference": str,
-    "current": str,
+    "decisions": (str, dict),
+    "reference": (str, dict),
+    "current": (str, dict),
     "id_column": str,
     "outcome_column": str,
     "score_label": str,
@@ -58,6 +59,13 @@ _DECISION_KEYS: dict[str, type | tuple[type, ...]] = {
     "threshold": (int, float),
     "above": str,
     "below": str,
+}
+_SQL_KEYS: dict[str, type | tuple[type, ...]] = {
+    "sql": str,
+    "connection": str,
+    "version_query": str,
+    "refresh_seconds": (int, float),
+    "sort_by": str,
 }
 _FEATURE_KEYS: dict[str, type | tuple[type, ...]] = {
     "label": str,
@@ -195,6 +203,11 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
                 )
             )
             top.pop(field_name)
+    for field_name in ("decisions", "reference", "current"):
+        if isinstance(top.get(field_name), Mapping):
+            sql = _parse_sql_source(top.pop(field_name), field_name, source, problems)
+            if sql is not None:
+                top[field_name] = sql
     spec = Spec(
         name=top.get("name", "Model"),
         task=cast("Task", task),
@@ -218,6 +231,45 @@ def check_spec(raw: Mapping[str, Any], *, source: str = "spec") -> tuple[Spec, l
         schema_version=SCHEMA_VERSION,
     )
     return spec, problems
+
+
+def _parse_sql_source(raw: Mapping[str, Any], table: str, source: str, problems: list[SpecError]) -> SqlSource | None:
+    """``{ sql = "SELECT …", connection = "name", … }``: a table read from a database."""
+    if "url" in raw or "password" in raw:
+        problems.append(
+            SpecError(
+                f"{source}: {table} holds a connection URL or password; keep those out of bundle.toml. Name the "
+                f'connection (connection = "decisions_db") and put its URL in .streamlit/secrets.toml under '
+                '[connections.decisions_db] url = "…", or in the environment variable EXPLAIN_CONNECTION_DECISIONS_DB.'
+            )
+        )
+        raw = {k: v for k, v in raw.items() if k not in ("url", "password")}
+    entries = _check_table(raw, _SQL_KEYS, f"{table} = {{ … }}", source, problems)
+    missing = [k for k in ("sql", "connection") if not str(entries.get(k, "")).strip()]
+    if missing:
+        problems.append(
+            SpecError(
+                f"{source}: {table} read from a database needs {' and '.join(missing)}: "
+                f'{table} = {{ sql = "SELECT … FROM applications", connection = "decisions_db" }}.'
+            )
+        )
+        return None
+    refresh = entries.get("refresh_seconds", 60.0)
+    if isinstance(refresh, bool) or not refresh > 0:
+        problems.append(SpecError(f"{source}: {table}.refresh_seconds must be a positive number; got {refresh!r}."))
+        refresh = 60.0
+    for key in ("sort_by", "version_query"):
+        if key in entries and table != "decisions":
+            problems.append(
+                SpecError(f"{source}: {key} applies to the decisions query only (the {table} query is read whole).")
+            )
+    return SqlSource(
+        sql=str(entries["sql"]).strip().rstrip(";").strip(),
+        connection=str(entries["connection"]),
+        version_query=entries.get("version_query"),
+        refresh_seconds=float(refresh),
+        sort_by=entries.get("sort_by"),
+    )
 
 
 def _reference_split(raw: Any, source: str, problems: list[SpecError]) -> float | None:

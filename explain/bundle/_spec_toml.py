@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from explain.bundle._spec import Spec
+from explain.bundle._spec import Spec, SqlSource
 from explain.bundle._task_rules import ClassRules, TargetRules
 from explain.errors import SpecError
 
@@ -41,6 +41,9 @@ def spec_to_toml(spec: Spec) -> str:
             return "true" if v else "false"
         if isinstance(v, (int, float)):
             return repr(v)
+        if isinstance(v, SqlSource):
+            pairs = [(k, x) for k, x in asdict(v).items() if x is not None]
+            return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in pairs) + " }"
         return toml_string(str(v))
 
     key = toml_key

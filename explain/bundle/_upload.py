@@ -237,7 +237,7 @@ def with_uploaded_decisions(bundle: Bundle, frame: pd.DataFrame, digest: str) ->
     decisions is ever served for the upload."""
     from dataclasses import replace
 
-    return replace(bundle, decisions=frame, fingerprint=f"{bundle.fingerprint}+upload-{digest[:16]}")
+    return replace(bundle, decisions_frame=frame, sql=None, fingerprint=f"{bundle.fingerprint}+upload-{digest[:16]}")
 
 
 def _outcomes(column: pd.Series, name: str, filename: str, task: str, classes: tuple[str, ...]) -> pd.Series:

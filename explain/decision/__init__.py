@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from ._browse import DecisionQuery as DecisionQuery
     from ._browse import decision_scores as decision_scores
     from ._browse import matching_decisions as matching_decisions
+    from ._browse import paged_in_database as paged_in_database
     from ._browse import query_decisions as query_decisions
+    from ._browse import scores_by_id as scores_by_id
+    from ._browse import uses_scores as uses_scores
     from ._casefile import case_file_html as case_file_html
     from ._casefile import contributions_csv as contributions_csv
     from ._contrast import ClassContrast as ClassContrast
@@ -95,6 +98,9 @@ _NAMES = {
     "ColumnFilter": "._browse",
     "DecisionPage": "._browse",
     "DecisionQuery": "._browse",
+    "paged_in_database": "._browse",
+    "scores_by_id": "._browse",
+    "uses_scores": "._browse",
     "PAGE_SIZE": "._browse",
     "decision_scores": "._browse",
     "matching_decisions": "._browse",

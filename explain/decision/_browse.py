@@ -1,19 +1,24 @@
 """Browse a table of decisions: filter, sort and page on the server.
 
 The browser only ever receives one page (at most 100 rows) and the number of matches; the
-top reason is explained for the rows of that page alone.
+top reason is explained for the rows of that page alone. Decisions read from a database are
+filtered on their stored columns, sorted and paged by the database (:mod:`explain.bundle._sql`);
+filters and sorting on the score need every decision's score (:func:`scores_by_id`, computed
+in bounded batches), and until then only the rows shown are scored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from explain._params import check_int
+from explain._progress import Progress, report
 from explain.bundle._bundle import Bundle, TableName
+from explain.bundle._sql import SqlDecisions, StoredFilter
 from explain.decision._decision import top_reasons
 from explain.errors import ExplainError
 
@@ -62,6 +67,82 @@ class DecisionPage:
 def decision_scores(bundle: Bundle, table: TableName = "decisions") -> np.ndarray:
     """The model's score for every row of a table (in the table's order)."""
     return bundle.model.predict_score(bundle.table(table))
+
+
+def paged_in_database(bundle: Bundle, table: TableName = "decisions") -> SqlDecisions | None:
+    """The database query a table is paged through, or None when the table is in memory."""
+    return bundle.sql if table == "decisions" and bundle.decisions_frame is None else None
+
+
+def scores_by_id(bundle: Bundle, *, progress: Progress | None = None) -> pd.Series:
+    """Every decision's score, indexed by id: a database query is read in bounded batches
+    (:data:`~explain.bundle._sql.SQL_CHUNK_ROWS` rows at a time, each scored and let go)."""
+    sql = paged_in_database(bundle)
+    if sql is None:
+        return pd.Series(decision_scores(bundle), index=bundle.decisions.index, name=SCORE)
+    total = max(sql.count(), 1)
+    parts: list[pd.Series] = []
+    done = 0
+    report(progress, 0.0, f"Scoring {total:,} decisions")
+    for chunk in sql.chunks():
+        parts.append(pd.Series(bundle.model.predict_score(chunk), index=chunk.index, name=SCORE))
+        done += len(chunk)
+        report(progress, done / total, f"Scored {done:,} of {total:,} decisions")
+    return pd.concat(parts) if parts else pd.Series(dtype=float, name=SCORE)
+
+
+def uses_scores(bundle: Bundle, query: DecisionQuery) -> bool:
+    """Whether a query filters or sorts on the score (or the verdict, which the score decides)."""
+    rule = bundle.spec.decision
+    every_verdict = query.verdicts is None or {rule.above, rule.below} <= set(query.verdicts)
+    return query.sort_by == SCORE or not every_verdict or query.score_min > 0 or query.score_max < 1
+
+
+def _stored_filter(query: DecisionQuery) -> StoredFilter:
+    return StoredFilter(id_contains=query.id_contains, outcomes=query.outcomes, columns=query.columns)
+
+
+def _clamp(page: int, total: int, page_size: int) -> tuple[int, int]:
+    """The page shown (the last one when ``page`` lies beyond it) and the number of pages."""
+    pages = max(1, -(-total // page_size))
+    return min(max(page, 0), pages - 1), pages
+
+
+def _sql_matches(
+    bundle: Bundle, sql: SqlDecisions, query: DecisionQuery, scores: pd.Series | None, page_size: int
+) -> tuple[pd.DataFrame, np.ndarray, int, int, int]:
+    """One page of a database query's matches: rows, scores, matches in all, page, pages.
+
+    Filters and sorts on stored columns run in the database, which returns one page. A filter
+    or sort on the score reads the matching ids only, keeps and orders them by ``scores``,
+    then fetches the page's rows by id.
+    """
+    flt = _stored_filter(query)
+    stored_sort = sql.id_column if query.sort_by == ID else query.sort_by
+    if not uses_scores(bundle, query):
+        total = sql.count(flt)
+        page, pages = _clamp(query.page, total, page_size)
+        rows = sql.page(flt, stored_sort, query.descending, page * page_size, page_size)
+        return rows, bundle.model.predict_score(rows) if len(rows) else np.zeros(0), total, page, pages
+    if scores is None:
+        raise ExplainError(
+            "filtering or sorting by score needs every decision's score; score them first (scores_by_id)."
+        )
+    by_score = query.sort_by == SCORE  # then ids come in id order, the ties' order
+    ids = pd.Index(sql.ids(flt, None if by_score else stored_sort, query.descending and not by_score))
+    values = scores.reindex(ids).to_numpy(dtype=float)
+    rule = bundle.spec.decision
+    keep = (values >= query.score_min) & (values <= query.score_max)
+    if query.verdicts is not None:
+        keep &= np.isin(np.where(values >= rule.threshold, rule.above, rule.below), list(query.verdicts))
+    ids, values = ids[keep], values[keep]
+    if by_score:
+        order = pd.Series(values).sort_values(ascending=not query.descending, kind="stable").index.to_numpy()
+        ids, values = ids[order], values[order]
+    page, pages = _clamp(query.page, len(ids), page_size)
+    shown = slice(page * page_size, (page + 1) * page_size)
+    rows = sql.rows(list(ids[shown])) if len(ids[shown]) else sql.page(flt, sql.id_column, False, 0, 0)
+    return rows, values[shown], len(ids), page, pages
 
 
 def _mask(bundle: Bundle, frame: pd.DataFrame, scores: np.ndarray, query: DecisionQuery) -> np.ndarray:
@@ -143,17 +224,29 @@ def query_decisions(
     bundle: Bundle,
     query: DecisionQuery,
     *,
-    scores: np.ndarray | None = None,
+    scores: np.ndarray | pd.Series | None = None,
     table: TableName = "decisions",
     with_reasons: bool = True,
 ) -> DecisionPage:
     """Filter, sort and page a table; explain the top reason of the visible rows only.
 
-    ``scores`` are the table's scores (pass cached ones; computed when omitted).
+    ``scores`` are the table's scores (pass cached ones; computed when omitted). For decisions
+    read from a database they are :func:`scores_by_id` or None: then only the rows shown are
+    scored, and a query on the score is refused.
     """
     check_int("page_size", query.page_size, 1, PAGE_SIZE)
+    sql = paged_in_database(bundle, table)
+    if sql is not None:
+        by_id = scores if isinstance(scores, pd.Series) else None
+        rows, values, total, page, pages = _sql_matches(bundle, sql, query, by_id, query.page_size)
+        out = _rows_frame(bundle, rows, values, np.arange(len(rows)))
+        if with_reasons and len(out):
+            out.insert(
+                3 if OUTCOME in out.columns else 2, "top_reason", top_reasons(bundle, list(out.index), data=rows)
+            )
+        return DecisionPage(rows=out, total=total, page=page, pages=pages)
     frame = bundle.table(table)
-    scores = decision_scores(bundle, table) if scores is None else scores
+    scores = decision_scores(bundle, table) if scores is None else np.asarray(scores)
     positions = _matching_positions(bundle, frame, scores, query)
     total = len(positions)
     pages = max(1, -(-total // query.page_size))
@@ -170,7 +263,7 @@ def matching_decisions(
     bundle: Bundle,
     query: DecisionQuery,
     *,
-    scores: np.ndarray | None = None,
+    scores: np.ndarray | pd.Series | None = None,
     table: TableName = "decisions",
     max_rows: int = 50_000,
 ) -> pd.DataFrame:
@@ -178,7 +271,12 @@ def matching_decisions(
     verdict, outcome and the table's columns, for a download. No reasons: those cost a SHAP
     call per row."""
     check_int("max_rows", max_rows, 1)
+    sql = paged_in_database(bundle, table)
+    if sql is not None:
+        by_id = scores if isinstance(scores, pd.Series) else None
+        rows, values, *_ = _sql_matches(bundle, sql, replace(query, page=0), by_id, max_rows)
+        return _rows_frame(bundle, rows, values, np.arange(len(rows))).reset_index()
     frame = bundle.table(table)
-    scores = decision_scores(bundle, table) if scores is None else scores
+    scores = decision_scores(bundle, table) if scores is None else np.asarray(scores)
     positions = _matching_positions(bundle, frame, scores, query)[:max_rows]
     return _rows_frame(bundle, frame, scores, positions).reset_index()

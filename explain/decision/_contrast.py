@@ -109,7 +109,7 @@ def class_contrast(
     total = float(raw[a] - raw[b])
     if abs(base + values.sum() - total) > ADDITIVITY_TOLERANCE:  # pragma: no cover - shap_values checks each class
         raise AdditivityError(f"the contrast does not add up: {base + values.sum()} against {total}.")
-    row = bundle.table(data).loc[decision_id]
+    row = bundle.rows(data, [decision_id]).iloc[0]
     rules = bundle.spec.classes
     return ClassContrast(
         decision_id=str(decision_id),

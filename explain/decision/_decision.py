@@ -396,9 +396,12 @@ def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | p
     explanations: one SHAP call for all rows. Equals ``explain_decisions(...)[i].reasons[0].statement``."""
     if bundle.model.task != "binary":
         return [r.reasons[0].statement if r.reasons else "" for r in explain_decisions(bundle, ids, data=data)]
-    shap = shap_values(bundle, [str(i) for i in ids], data=data)
-    frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
-    rows = frame.loc[list(shap.ids)]
+    if isinstance(data, pd.DataFrame):
+        shap = shap_values(bundle, [str(i) for i in ids], data=data)
+        rows = data.loc[list(shap.ids)]
+    else:  # the rows read once (a database query: only these), then explained
+        rows = bundle.rows(data, ids)
+        shap = shap_values(bundle, list(rows.index), data=rows)
     out = []
     for i in range(len(shap.ids)):
         raw_total = float(shap.raw_output[i])
@@ -429,8 +432,11 @@ def explain_decisions(
         check_target_class(bundle, target_class)
     if not isinstance(data, pd.DataFrame):
         check_table_name(data)
-    shap = shap_values(bundle, [str(i) for i in ids], data=data)
-    frame = data if isinstance(data, pd.DataFrame) else bundle.table(data)
     table = "custom" if isinstance(data, pd.DataFrame) else str(data)
-    rows = frame.loc[list(shap.ids)]
+    if isinstance(data, pd.DataFrame):
+        shap = shap_values(bundle, [str(i) for i in ids], data=data)
+        rows = data.loc[list(shap.ids)]
+    else:  # the rows read once (a database query: only these), then explained
+        rows = bundle.rows(data, ids)
+        shap = shap_values(bundle, list(rows.index), data=rows)
     return [_build(bundle, rows.iloc[i], shap, i, table, target_class) for i in range(len(shap.ids))]

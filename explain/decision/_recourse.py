@@ -175,7 +175,7 @@ class RecourseOptions:
 
 def recourse_options(bundle: Bundle, decision_id: str, *, data: TableName = "decisions") -> RecourseOptions:
     """What :func:`suggest_changes` can aim at for this decision (for a picker)."""
-    output = model_output(bundle, bundle.table(data).loc[[decision_id]])
+    output = model_output(bundle, bundle.rows(data, [decision_id]))
     current = float(output.max()) if output.ndim == 2 else float(output[0])
     return RecourseOptions(recourse_aims(bundle, output), default_aim(bundle, output), current)
 
@@ -208,8 +208,7 @@ def suggest_changes(
     stamp = make_stamp(bundle, explainer="search over reference quantiles, each suggestion re-scored by the model")
     sensitive = set(spec.sensitive_features)
     actionable = tuple(f for f in bundle.features if spec.feature(f).actionable and f not in sensitive)
-    frame = bundle.table(data)
-    row_frame = frame.loc[[decision_id]]
+    row_frame = bundle.rows(data, [decision_id])
     row = row_frame.iloc[0]
     output = model_output(bundle, row_frame)
     aim = _aim(bundle, output, target_class, target_band, target_value)

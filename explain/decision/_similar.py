@@ -17,7 +17,7 @@ from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._profile import population_profile
 from explain.decision._task_table import task_verdict_frame
-from explain.errors import DecisionNotFoundError, OutcomesMissingError
+from explain.errors import OutcomesMissingError
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,10 +77,7 @@ def similar_cases(bundle: Bundle, decision_id: str, *, data: TableName = "decisi
     """
     if bundle.reference is None:
         raise OutcomesMissingError(f"bundle {bundle.key!r} has no reference data to compare decisions with.")
-    frame = bundle.table(data)
-    if decision_id not in frame.index:
-        raise DecisionNotFoundError(f"id {decision_id!r} is not in the {data} table of bundle {bundle.key!r}.")
-    row = frame.loc[[decision_id]].iloc[0]
+    row = bundle.rows(data, [decision_id]).iloc[0]
     reference = bundle.reference
     distances = gower_distances(bundle, row, reference)
     if data == "reference":

@@ -152,12 +152,7 @@ def edited_row(
 ) -> pd.DataFrame:
     """A one-row copy of the decision with ``changes`` applied (validated), indexed by its id."""
     ranges = input_ranges(bundle)
-    frame = bundle.table(data)
-    if decision_id not in frame.index:
-        from explain.errors import DecisionNotFoundError
-
-        raise DecisionNotFoundError(f"id {decision_id!r} is not in the {data} table of bundle {bundle.key!r}.")
-    row = frame.loc[[decision_id]].copy()
+    row = bundle.rows(data, [decision_id]).copy()
     for name, value in changes.items():
         if name not in ranges:
             raise FeatureNotFoundError(f"{name!r} is not a model input; what-if edits model inputs only.")
@@ -195,7 +190,7 @@ def what_if(
     # the edited row explains the same class as the original, so the two sets of effects compare
     edited = explain_decisions(bundle, [decision_id], data=row, target_class=original.prediction.explained_class)[0]
     ranges = input_ranges(bundle)
-    before = bundle.table(data).loc[decision_id]
+    before = bundle.rows(data, [decision_id]).iloc[0]
     actual: dict[str, tuple[Any, Any]] = {}
     beyond: list[str] = []
     for name in changes:

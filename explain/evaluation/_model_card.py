@@ -134,10 +134,8 @@ def model_card(bundle: Bundle) -> ModelCard:
         )
     metrics, note = held_out_metrics(bundle)
     sensitive_inputs = _sensitive_shares(bundle)
-    counts = {
-        name: len(t)
-        for name, t in (("decisions", bundle.decisions), ("reference", bundle.reference), ("current", bundle.current))
-        if t is not None
+    counts = {"decisions": bundle.decision_count} | {
+        name: len(t) for name, t in (("reference", bundle.reference), ("current", bundle.current)) if t is not None
     }
     return ModelCard(
         name=spec.name,

@@ -39,11 +39,25 @@ def live_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return target
 
 
+@pytest.fixture(scope="session")
+def sql_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The loan sample with 3,000 decisions in a SQLite file (URL key ``loan-sql``): the bundle
+    directory and the database, which tests edit while the app runs."""
+    from tests.sql_bundle import build_sql_bundle
+
+    return build_sql_bundle(samples_dir / "loan", tmp_path_factory.mktemp("sql") / "loan-sql", 3_000)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def app_environment(samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES")}
+def app_environment(
+    samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path, sql_dir: tuple[Path, Path]
+) -> Iterator[None]:
+    from tests.sql_bundle import CONNECTION_ENV, sqlite_url
+
+    saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES", CONNECTION_ENV)}
     os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
-    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir]))
+    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir, sql_dir[0]]))
+    os.environ[CONNECTION_ENV] = sqlite_url(sql_dir[1])
     yield
     for k, v in saved.items():
         if v is None:
