@@ -8,11 +8,16 @@ from dashboard import state
 from explain import Bundle
 
 
-def threshold_slider(key: str, bundle: Bundle) -> float:
-    """A slider in percent starting at the URL's threshold (or the spec's); returns a probability."""
+def threshold_slider(key: str, bundle: Bundle, page: str) -> float:
+    """A slider in percent starting at the URL's threshold (or the spec's); returns a probability.
+
+    Each page has a slider of its own (``page`` names it): Streamlit drops a widget's state
+    when another page runs, and a slider brought back without it would start at its minimum.
+    The value the pages share is the URL's.
+    """
     default = bundle.spec.decision.threshold
     start = state.workbench_threshold(default)
-    widget, seen = f"threshold::{key}", f"threshold-url::{key}"
+    widget, seen = f"threshold::{key}::{page}", f"threshold-url::{key}::{page}"
     if widget not in st.session_state or st.session_state.get(seen) != start:
         st.session_state[widget] = round(100 * start, 1)  # a fresh link or an edited URL wins
     value = (

@@ -32,7 +32,7 @@ if not (bundle.spec.sensitive_columns or bundle.spec.sensitive_features):
 if bundle.spec.task != "binary":
     task_fairness_view(key, bundle)
     st.stop()
-threshold = threshold_slider(key, bundle)
+threshold = threshold_slider(key, bundle, "fairness")
 try:
     with progress_bar("Comparing groups") as progress:
         result = cache.fairness(key, bundle.fingerprint, threshold, _progress=progress)

@@ -31,7 +31,7 @@ perf = computed(
     lambda progress: cache.performance(key, bundle.fingerprint, _progress=progress),
     unavailable="Performance needs reference data with outcomes",
 )
-threshold = threshold_slider(key, bundle)
+threshold = threshold_slider(key, bundle, "performance")
 m = perf.at(threshold)
 negative, positive = perf.outcome_names
 above = bundle.spec.decision.above

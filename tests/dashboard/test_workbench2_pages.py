@@ -23,7 +23,7 @@ def test_performance_page(name: str, bundles: dict[str, Bundle]) -> None:
     assert metrics["Recall"] == f"{100 * perf.at().recall:.1f}%"
     assert len(at.get("plotly_chart")) == 6
     # the threshold slider is kept in the URL and re-cuts the metrics
-    at.slider(key=f"threshold::{name}").set_value(50.0).run()
+    at.slider(key=f"threshold::{name}::performance").set_value(50.0).run()
     assert at.query_params["threshold"] == "0.500"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Recall"] == f"{100 * perf.at(0.5).recall:.1f}%"
@@ -34,7 +34,14 @@ def test_threshold_from_a_link_and_business_pages_unchanged(loan: Bundle) -> Non
 
     at = open_app(bundle="loan", threshold="0.35")
     at.switch_page("views/performance.py").run()
-    assert at.slider(key="threshold::loan").value == 35.0
+    assert at.slider(key="threshold::loan::performance").value == 35.0
+    at.switch_page("views/fairness.py").run()  # the threshold carries to the other page with a slider
+    assert at.slider(key="threshold::loan::fairness").value == 35.0
+    at.slider(key="threshold::loan::fairness").set_value(42.5).run()
+    at.switch_page("views/performance.py").run()
+    assert at.slider(key="threshold::loan::performance").value == 42.5
+    at.switch_page("views/fairness.py").run()
+    assert at.slider(key="threshold::loan::fairness").value == 42.5
     at.switch_page("views/decisions.py").run()
     scores = loan.model.predict_score(loan.decisions)
     at.multiselect(key="browse_loan_verdict").set_value(["Declined"]).run()
