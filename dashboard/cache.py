@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         RecourseOptions,
         RecourseResult,
         RegressionPerformance,
+        ResultStore,
         ShapResult,
         SimilarResult,
         TaskFairnessResult,
@@ -114,7 +116,7 @@ class _Loaded:
 def _data_changed(current: _Loaded) -> bool:
     """Whether the database behind a bundle's decisions holds a new data version (asked at most
     every ``refresh_seconds``). An unreachable database keeps the bundle and records why."""
-    from explain.bundle._sql import data_version
+    from explain import data_version
 
     sql = None if current.bundle is None else current.bundle.sql
     if sql is None or not sql.source.version_query:
@@ -212,6 +214,48 @@ def bundle_problem(key: str) -> str | None:
     return None if current is None or current.bundle is None else current.problem
 
 
+# The persistent store: global results survive restarts (never an upload's: it lives in its session).
+
+
+def _store_root(key: str) -> Path | None:
+    """Where a bundle's results are stored; None for an uploaded batch, which no other session may see."""
+    from explain import default_store_path
+
+    if UPLOAD_MARK in key:
+        return None
+    found = entry(key)
+    return default_store_path(found.path if found else None)
+
+
+def _store(key: str) -> ResultStore | None:
+    """The store of a bundle's results (None for an uploaded batch)."""
+    from explain import ResultStore
+
+    root = _store_root(key)
+    return None if root is None else ResultStore(root)
+
+
+def _stored(key: str, fingerprint: str, name: str, compute: Callable[[], T], **options: object) -> T:
+    """A global result: from memory, else from the store, else computed (once per server, however
+    many sessions ask) and stored."""
+
+    def load_or_compute() -> T:
+        store = _store(key)
+        return compute() if store is None else store.load_or_compute(fingerprint, name, compute, options)
+
+    return _results.get((name, fingerprint, *sorted(options.items())), load_or_compute)
+
+
+def _stored_if_known(key: str, fingerprint: str, name: str) -> Any:
+    """A global result already in memory or in the store, else None (nothing is computed)."""
+    held = _results.peek((name, fingerprint))
+    if held is not None:
+        return held
+    store = _store(key)
+    found = None if store is None else store.load(fingerprint, name, {})
+    return None if found is None else _results.get((name, fingerprint), lambda: found)
+
+
 # Per decision.
 
 
@@ -226,31 +270,35 @@ def task_decisions(key: str, fingerprint: str) -> pd.DataFrame:
     """Verdicts and chances or estimates of a multiclass or regression bundle's decisions (read-only use)."""
     from explain import task_decisions as compute
 
-    return _results.get(("task_decisions", fingerprint), lambda: compute(bundle(key)))
+    return _stored(key, fingerprint, "task_decisions", lambda: compute(bundle(key)))
 
 
 def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
     """Scores of every row of a table; read-only (never mutate the returned array)."""
-    from explain import decision_scores
+    from explain import decision_scores, stored_scores
 
     def compute() -> np.ndarray:
-        values = decision_scores(bundle(key), table)  # type: ignore[arg-type]
+        held = bundle(key)
+        from_batch = stored_scores(held, _store_root(key)) if table == "decisions" else None  # explain batch's
+        values = from_batch if from_batch is not None else decision_scores(held, table)  # type: ignore[arg-type]
         values.setflags(write=False)
         return values
 
-    return _results.get(("scores", fingerprint, table), compute)
+    values = _stored(key, fingerprint, "scores", compute, table=table)
+    values.setflags(write=False)  # read back from the store: shared, so read-only too
+    return values
 
 
 def scores_by_id(key: str, fingerprint: str, _progress: Progress = None) -> pd.Series:
     """Every decision's score by id (a database query is read in bounded batches); read-only."""
     from explain import scores_by_id as compute
 
-    return _results.get(("scores_by_id", fingerprint), lambda: compute(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "scores_by_id", lambda: compute(bundle(key), progress=_progress))
 
 
-def scores_by_id_if_known(fingerprint: str) -> pd.Series | None:
-    """:func:`scores_by_id` when already computed for this fingerprint, else None."""
-    return _results.peek(("scores_by_id", fingerprint))  # type: ignore[no-any-return]
+def scores_by_id_if_known(key: str, fingerprint: str) -> pd.Series | None:
+    """:func:`scores_by_id` when already computed (in memory or in the store), else None."""
+    return _stored_if_known(key, fingerprint, "scores_by_id")  # type: ignore[no-any-return]
 
 
 def decision_count(key: str, fingerprint: str) -> int:
@@ -342,15 +390,19 @@ def card(key: str, fingerprint: str) -> ModelCard:
     """The model card."""
     from explain import model_card
 
-    return _results.get(("card", fingerprint), lambda: model_card(bundle(key)))
+    return _stored(key, fingerprint, "card", lambda: model_card(bundle(key)))
 
 
 def shap_importance_result(key: str, fingerprint: str, data: str, _progress: Progress = None) -> ImportanceResult:
     """Mean |SHAP| with bootstrap intervals on a seeded sample of a table."""
     from explain import shap_importance
 
-    return _results.get(
-        ("shap_importance", fingerprint, data), lambda: shap_importance(bundle(key), data=data, progress=_progress)
+    return _stored(
+        key,
+        fingerprint,
+        "shap_importance",
+        lambda: shap_importance(bundle(key), data=data, progress=_progress),
+        data=data,
     )
 
 
@@ -358,15 +410,20 @@ def permutation_result(key: str, fingerprint: str, _progress: Progress = None) -
     """Permutation importance with bootstrap intervals on the reference data."""
     from explain import permutation_importance
 
-    return _results.get(("permutation", fingerprint), lambda: permutation_importance(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "permutation", lambda: permutation_importance(bundle(key), progress=_progress))
 
 
 def shap_sample(key: str, fingerprint: str, data: str, max_rows: int) -> ShapResult:
     """SHAP values of a seeded sample of a table."""
     from explain import shap_values
 
-    return _results.get(
-        ("shap_sample", fingerprint, data, max_rows), lambda: shap_values(bundle(key), data=data, max_rows=max_rows)
+    return _stored(
+        key,
+        fingerprint,
+        "shap_sample",
+        lambda: shap_values(bundle(key), data=data, max_rows=max_rows),
+        data=data,
+        max_rows=max_rows,
     )
 
 
@@ -374,7 +431,7 @@ def interactions(key: str, fingerprint: str, _progress: Progress = None) -> Inte
     """SHAP values and interaction values of a sample, shared by every feature's dependence plot."""
     from explain import shap_interactions
 
-    return _results.get(("interactions", fingerprint), lambda: shap_interactions(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "interactions", lambda: shap_interactions(bundle(key), progress=_progress))
 
 
 def dependence_result(
@@ -387,16 +444,20 @@ def dependence_result(
         shared = interactions(key, fingerprint, _progress)
         return dependence(bundle(key), feature, interactions=shared, target_class=target_class)
 
-    return _results.get(("dependence", fingerprint, feature, target_class), compute)
+    return _stored(key, fingerprint, "dependence", compute, feature=feature, target_class=target_class)
 
 
 def pdp_result(key: str, fingerprint: str, feature: str, target_class: str | None = None) -> PartialDependenceResult:
     """Partial dependence with ICE lines (of one class's chance, for multiclass)."""
     from explain import partial_dependence
 
-    return _results.get(
-        ("pdp", fingerprint, feature, target_class),
+    return _stored(
+        key,
+        fingerprint,
+        "pdp",
         lambda: partial_dependence(bundle(key), feature, target_class=target_class),
+        feature=feature,
+        target_class=target_class,
     )
 
 
@@ -404,7 +465,7 @@ def direction_result(key: str, fingerprint: str) -> DirectionResult:
     """The direction check of every feature with an expected effect."""
     from explain import direction_check
 
-    return _results.get(("direction", fingerprint), lambda: direction_check(bundle(key)))
+    return _stored(key, fingerprint, "direction", lambda: direction_check(bundle(key)))
 
 
 def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> QualityResult:
@@ -416,28 +477,28 @@ def quality_result(key: str, fingerprint: str, _progress: Progress = None) -> Qu
         perm = permutation_result(key, fingerprint, _progress)
         return explanation_quality(bundle(key), shap_imp, perm)
 
-    return _results.get(("quality", fingerprint), compute)
+    return _stored(key, fingerprint, "quality", compute)
 
 
 def performance(key: str, fingerprint: str, _progress: Progress = None) -> PerformanceResult:
     """Curves, calibration and scores on the reference data (thresholds re-cut without predicting)."""
     from explain import model_performance
 
-    return _results.get(("performance", fingerprint), lambda: model_performance(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "performance", lambda: model_performance(bundle(key), progress=_progress))
 
 
 def task_performance(key: str, fingerprint: str) -> MulticlassPerformance | RegressionPerformance:
     """Held-out performance of a multiclass or regression model."""
     from explain import task_performance as compute
 
-    return _results.get(("task_performance", fingerprint), lambda: compute(bundle(key)))
+    return _stored(key, fingerprint, "task_performance", lambda: compute(bundle(key)))
 
 
 def errors(key: str, fingerprint: str, _progress: Progress = None) -> ErrorAnalysisResult:
     """Segments with the highest log-loss and the worst false positives and negatives."""
     from explain import error_segments
 
-    return _results.get(("errors", fingerprint), lambda: error_segments(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "errors", lambda: error_segments(bundle(key), progress=_progress))
 
 
 def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress = None) -> FairnessResult:
@@ -446,27 +507,28 @@ def fairness(key: str, fingerprint: str, threshold: float, _progress: Progress =
 
     default = bundle(key).spec.decision.threshold
     with_proxies = abs(threshold - default) < 1e-12
-    return _results.get(
-        ("fairness", fingerprint, round(threshold, 6)),
-        lambda: group_fairness(bundle(key), threshold=threshold, proxies=with_proxies, progress=_progress),
-    )
+    compute = partial(group_fairness, bundle(key), threshold=threshold, proxies=with_proxies, progress=_progress)
+    if with_proxies:  # the spec's threshold: kept in the store (a slider's other values: in memory)
+        return _stored(key, fingerprint, "fairness", compute, threshold=round(threshold, 6))
+    return _results.get(("fairness", fingerprint, round(threshold, 6)), compute)
 
 
 def task_fairness(key: str, fingerprint: str, _progress: Progress = None) -> TaskFairnessResult:
     """Verdict shares or estimates and errors per group, and the proxies (multiclass, regression)."""
     from explain import task_fairness as compute
 
-    return _results.get(("task_fairness", fingerprint), lambda: compute(bundle(key), progress=_progress))
+    return _stored(key, fingerprint, "task_fairness", lambda: compute(bundle(key), progress=_progress))
 
 
 def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _progress: Progress = None) -> DriftResult:
     """Drift of the current batch (``batch_key="current"``) or of an uploaded one (its hash)."""
     from explain import batch_drift
 
-    source = "current" if batch_key == "current" else _batch
+    if batch_key == "current":  # the bundle's own batch is stored; an uploaded one stays in memory
+        return _stored(key, fingerprint, "drift", lambda: batch_drift(bundle(key), batch="current", progress=_progress))
     return _results.get(
         ("drift", fingerprint, batch_key),
-        lambda: batch_drift(bundle(key), batch=source, progress=_progress),  # type: ignore[arg-type]
+        lambda: batch_drift(bundle(key), batch=_batch, progress=_progress),  # type: ignore[arg-type]
     )
 
 

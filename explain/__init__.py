@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from explain.attribution import shap_interactions as shap_interactions
     from explain.attribution import shap_values as shap_values
     from explain.attribution import weighted_scores as weighted_scores
+    from explain.batch import BatchResult as BatchResult
+    from explain.batch import explain_batch as explain_batch
+    from explain.batch import read_batch_results as read_batch_results
+    from explain.batch import stored_scores as stored_scores
     from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
     from explain.bundle import SPEC_FILE as SPEC_FILE
     from explain.bundle import TABLE_FORMATS as TABLE_FORMATS
@@ -68,6 +72,7 @@ if TYPE_CHECKING:
     from explain.bundle import compute_profile as compute_profile
     from explain.bundle import connection_env_var as connection_env_var
     from explain.bundle import connection_url as connection_url
+    from explain.bundle import data_version as data_version
     from explain.bundle import display_value as display_value
     from explain.bundle import format_count as format_count
     from explain.bundle import format_metric as format_metric
@@ -213,6 +218,10 @@ if TYPE_CHECKING:
     from explain.models import register_adapter as register_adapter
     from explain.models import sigmoid as sigmoid
     from explain.models import softmax as softmax
+    from explain.store import STORE_ENV as STORE_ENV
+    from explain.store import ResultStore as ResultStore
+    from explain.store import Unstorable as Unstorable
+    from explain.store import default_store_path as default_store_path
 
 _NAMES = {
     "upper_first": "explain.bundle",
@@ -250,6 +259,15 @@ _NAMES = {
     "StoredFilter": "explain.bundle",
     "connection_env_var": "explain.bundle",
     "connection_url": "explain.bundle",
+    "data_version": "explain.bundle",
+    "BatchResult": "explain.batch",
+    "explain_batch": "explain.batch",
+    "read_batch_results": "explain.batch",
+    "stored_scores": "explain.batch",
+    "STORE_ENV": "explain.store",
+    "ResultStore": "explain.store",
+    "Unstorable": "explain.store",
+    "default_store_path": "explain.store",
     "TABLES": "explain.bundle",
     "TABLE_FORMATS": "explain.bundle",
     "TableName": "explain.bundle",

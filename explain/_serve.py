@@ -57,9 +57,14 @@ def serve_command(bundles: list[Path], *, port: int = 8501, address: str = "127.
     return command
 
 
-def serve_environment(*, samples: bool) -> dict[str, str]:
-    """The environment for the server: the samples left out with ``samples=False``."""
+def serve_environment(*, samples: bool, store: Path | None = None) -> dict[str, str]:
+    """The environment for the server: the samples left out with ``samples=False``, results
+    stored in ``store`` when given (else beside each bundle, see :mod:`explain.store`)."""
+    from explain.store import STORE_ENV
+
     env = dict(os.environ)
     if not samples:
         env["EXPLAIN_NO_SAMPLES"] = "1"
+    if store is not None:
+        env[STORE_ENV] = str(Path(store).resolve())
     return env

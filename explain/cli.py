@@ -4,6 +4,7 @@ importance, export reasons."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from explain._csv import safe_csv
+from explain._params import check_int
 from explain._serve import serve_command, serve_environment
 from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
 from explain.bundle._bundle import Bundle
@@ -179,13 +181,40 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"serving {len(args.bundles)} bundle(s) on http://{args.address}:{args.port}", flush=True)
-    env = serve_environment(samples=not args.no_samples)
+    env = serve_environment(samples=not args.no_samples, store=args.store)
     if os.name == "posix":
         os.execve(command[0], command, env)  # no child left behind when this process is stopped
     try:  # pragma: no cover - Windows has no exec that keeps the console
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:  # pragma: no cover
         return 0
+
+
+def _batch(bundle: Bundle, args: argparse.Namespace) -> None:
+    from explain.batch import explain_batch
+
+    check_int("--workers", args.workers, 1)
+    check_int("--threads-per-worker", args.threads_per_worker, 1)
+    check_int("--partition-rows", args.partition_rows, 1)
+
+    def progress(done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} partitions", end="", flush=True)
+
+    result = explain_batch(
+        bundle,
+        data=args.data,
+        store=args.store,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        threads_per_worker=args.threads_per_worker,
+        partition_rows=args.partition_rows,
+        progress=progress,
+    )
+    print(
+        f"\nexplained {result.rows:,} decisions in {result.partitions} partitions on {result.workers} worker(s) "
+        f"in {result.seconds:.1f} s; results in {result.path} (pandas.read_parquet reads the directory)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,10 +250,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     srv.add_argument("--port", type=int, default=8501)
     srv.add_argument("--address", default="127.0.0.1", help="127.0.0.1 by default: only this machine")
     srv.add_argument("--no-samples", action="store_true", help="offer only these bundles")
+    srv.add_argument(
+        "--store",
+        type=Path,
+        help="where computed results are kept across restarts (default: .explain-store/ beside each bundle)",
+    )
     rea = sub.add_parser("reasons", help="export the reasons of every (adverse) decision as CSV")
     rea.add_argument("bundle", type=Path)
     rea.add_argument("--adverse", action="store_true", help="only adverse decisions")
     rea.add_argument("--out", type=Path, required=True)
+    bat = sub.add_parser("batch", help="explain every decision (or a large file) on Dask, into the store")
+    bat.add_argument("bundle", type=Path)
+    bat.add_argument("--data", help="a CSV or Parquet file, or a glob of them (default: the bundle's decisions)")
+    bat.add_argument("--store", type=Path, help="the store directory (default: .explain-store/ beside the bundle)")
+    bat.add_argument("--scheduler", help="an existing Dask cluster, tcp://host:8786 (default: a local cluster)")
+    bat.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local cluster: worker processes")
+    bat.add_argument("--threads-per-worker", type=int, default=1, help="local cluster: threads per worker")
+    bat.add_argument("--partition-rows", type=int, default=50_000, help="rows per partition (at most)")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -239,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _show(bundle, args.decision_id, args.table, args.target_class)
         elif args.command == "importance":
             _importance(bundle, args)
+        elif args.command == "batch":
+            _batch(bundle, args)
         elif args.command == "reasons":
             table = reasons_table(bundle, adverse_only=args.adverse)
             args.out.write_text(safe_csv(table), encoding="utf-8")

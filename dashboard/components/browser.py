@@ -165,7 +165,7 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     if sql is None:
         all_scores = cache.scores(key, bundle.fingerprint, "decisions")
     else:  # a database query: only the rows shown are scored until someone asks for every score
-        all_scores = cache.scores_by_id_if_known(bundle.fingerprint)
+        all_scores = cache.scores_by_id_if_known(key, bundle.fingerprint)
     filters = _query(key, bundle, prefix, scored=all_scores is not None)
     if st.session_state.get(f"{prefix}_last_filters") != filters:
         st.session_state[f"{prefix}_last_filters"] = filters

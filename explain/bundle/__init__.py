@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from ._sql import StoredFilter as StoredFilter
     from ._sql import connection_env_var as connection_env_var
     from ._sql import connection_url as connection_url
+    from ._sql import data_version as data_version
     from ._tables import text_values as text_values
     from ._task_rules import Band as Band
     from ._task_rules import ClassRules as ClassRules
@@ -101,6 +102,7 @@ _NAMES = {
     "StoredFilter": "._sql",
     "connection_env_var": "._sql",
     "connection_url": "._sql",
+    "data_version": "._sql",
     "UNKNOWN_OUTCOME": "._spec",
     "check_spec": "._spec_parse",
     "parse_spec": "._spec_parse",

@@ -154,6 +154,16 @@ class TabularAdapter:
     task_note: str = ""  # what the model is, in words, for messages ("LightGBM objective 'poisson'")
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to another process (a Dask worker) without the lock, which is per process."""
+        state = dict(self.__dict__)
+        state.pop("lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.Lock()
+
     @property
     def categorical_features(self) -> tuple[str, ...]:
         """Model inputs the model treats as categories."""
