@@ -28,7 +28,11 @@ def _building(fraction: float, message: str) -> None:
     _first_start.progress(min(max(fraction, 0.0), 1.0), text=message)
 
 
-cache.samples_built(_building)
+try:
+    cache.samples_built(_building)
+except Exception:  # a sample that cannot be built: say so; bundles given with --bundle still open
+    logging.getLogger("dashboard").exception("building the first sample failed")
+    st.error("The sample models could not be built on this first start; the details are in the server log.")
 _first_start.empty()
 entries = cache.entries()
 keys = [e.key for e in entries]

@@ -9,6 +9,7 @@ replayed (unlike ``st.cache_data``), so a progress bar shown while computing wor
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -111,6 +112,7 @@ class _Loaded:
     bundle: Bundle | None
     problem: str | None
     checked_at: float = 0.0  # when a database's data version was last asked (monotonic seconds)
+    database_problem: str | None = None  # why the database could not be asked for its data version
 
 
 def _data_changed(current: _Loaded) -> bool:
@@ -128,9 +130,9 @@ def _data_changed(current: _Loaded) -> bool:
     try:
         changed = data_version(sql.source) != sql.version
     except ExplainError as err:
-        current.problem = f"{err} The page shows the decisions as last read."
+        current.database_problem = str(err)
         return False
-    current.problem = None
+    current.database_problem = None
     return changed
 
 
@@ -192,12 +194,19 @@ def bundle(key: str) -> Bundle:
     found = entry(key)
     if found is None:
         raise KeyError(key)
+    if found.is_sample and sample_still_building(found.path):
+        raise ExplainError(
+            f"The {key} sample is still being built on this first start (a few seconds); reload the page in a moment."
+        )
     stamp = files_stamp(found.path)
     with _bundles_lock:
         lock = _bundle_locks.setdefault(key, threading.Lock())
+    seen = _bundles.get(key)
+    # asked outside the lock: a slow database delays the one session that asks, not every session
+    news = seen is not None and seen.stamp == stamp and _data_changed(seen)
     with lock:
         current = _bundles.get(key)
-        if current is None or current.stamp != stamp or _data_changed(current):
+        if current is None or current.stamp != stamp or (news and current is seen):
             try:
                 current = _Loaded(stamp, load_bundle(found.path), None, time.monotonic())
             except ExplainError as err:
@@ -214,6 +223,12 @@ def bundle_problem(key: str) -> str | None:
     return None if current is None or current.bundle is None else current.problem
 
 
+def database_problem(key: str) -> str | None:
+    """Why the database behind a bundle's decisions could not be asked for news just now."""
+    current = _bundles.get(key)
+    return None if current is None else current.database_problem
+
+
 # The persistent store: global results survive restarts (never an upload's: it lives in its session).
 
 
@@ -222,6 +237,9 @@ def _store_root(key: str) -> Path | None:
     from explain import default_store_path
 
     if UPLOAD_MARK in key:
+        return None
+    sql = bundle(key).sql
+    if sql is not None and not sql.source.version_query:  # its changes cannot be told apart: memory only
         return None
     found = entry(key)
     return default_store_path(found.path if found else None)
@@ -240,6 +258,8 @@ def _stored(key: str, fingerprint: str, name: str, compute: Callable[[], T], **o
     many sessions ask) and stored."""
 
     def load_or_compute() -> T:
+        if bundle(key).fingerprint != fingerprint:  # the data changed since the page asked: never mix them
+            raise ExplainError("The data changed while this page was being computed; reload the page.")
         store = _store(key)
         return compute() if store is None else store.load_or_compute(fingerprint, name, compute, options)
 
@@ -534,14 +554,34 @@ def drift(key: str, fingerprint: str, batch_key: str, _batch: object = None, _pr
 
 _samples_lock = threading.Lock()
 _samples_ready = False
+_samples_behind: threading.Thread | None = None
 
 
 def samples_built(progress: Callable[[float, str], None]) -> None:
-    """Build missing sample bundles once per server process (other sessions wait for it)."""
-    global _samples_ready
+    """On a first start, build the first sample while the page waits (with progress), then the
+    others in a background thread, so the first decision shows as soon as its sample exists.
+    Once per server process; other sessions wait for the first sample only."""
+    global _samples_ready, _samples_behind
     with _samples_lock:
-        if not _samples_ready:
-            from sample_models import build_missing
+        if _samples_ready:
+            return
+        from sample_models import REGISTRY, build_missing
 
-            build_missing(progress=progress)
-            _samples_ready = True
+        first = next(iter(REGISTRY))
+        build_missing(progress=progress, names=[first])
+        rest = [name for name in REGISTRY if name != first]
+
+        def build_rest() -> None:
+            try:
+                build_missing(names=rest)
+            except Exception:  # the page of a sample that failed to build says it has no bundle
+                logging.getLogger("dashboard").exception("building the samples failed")
+
+        _samples_behind = threading.Thread(target=build_rest, name="build-samples", daemon=True)
+        _samples_behind.start()
+        _samples_ready = True
+
+
+def sample_still_building(path: Path) -> bool:
+    """Whether a sample's directory is yet to appear because it is being built behind the first."""
+    return _samples_behind is not None and _samples_behind.is_alive() and not (path / "bundle.toml").exists()

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from explain.attribution import shap_interactions as shap_interactions
     from explain.attribution import shap_values as shap_values
     from explain.attribution import weighted_scores as weighted_scores
-    from explain.batch import BatchResult as BatchResult
+    from explain.batch import BatchRun as BatchRun
     from explain.batch import explain_batch as explain_batch
     from explain.batch import read_batch_results as read_batch_results
     from explain.batch import stored_scores as stored_scores
@@ -260,7 +260,7 @@ _NAMES = {
     "connection_env_var": "explain.bundle",
     "connection_url": "explain.bundle",
     "data_version": "explain.bundle",
-    "BatchResult": "explain.batch",
+    "BatchRun": "explain.batch",
     "explain_batch": "explain.batch",
     "read_batch_results": "explain.batch",
     "stored_scores": "explain.batch",

@@ -1,4 +1,4 @@
-"""``python -m sample_models build [--out DIR] [--size full|test] [--seed N] [--force]``."""
+"""``python -m sample_models build [--out DIR] [--size full|test] [--seed N] [--force] [--fraud-rows N]``."""
 
 from __future__ import annotations
 
@@ -20,11 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build.add_argument("--only", choices=list(REGISTRY), action="append", help="build only this sample")
+    build.add_argument(
+        "--fraud-rows", type=int, default=None, help="decisions in the fraud sample (a large one: 1000000)"
+    )
     args = parser.parse_args(argv)
     out = args.out or default_samples_dir()
     for name in args.only or list(REGISTRY):
         start = time.perf_counter()
-        path = build_sample(name, out, size=args.size, seed=args.seed, force=args.force)
+        rows = args.fraud_rows if name == "fraud" else None
+        path = build_sample(name, out, size=args.size, seed=args.seed, force=args.force, decision_rows=rows)
         print(f"{name}: {path} ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
 

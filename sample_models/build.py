@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -23,15 +23,18 @@ STAMP = "sample.json"
 Progress = Callable[[float, str], None]
 
 
-def _stamp(size: Size, seed: int) -> dict[str, object]:
-    return {"generator_version": GENERATOR_VERSION, "size": size, "seed": seed}
+def _stamp(size: Size, seed: int, decision_rows: int | None = None) -> dict[str, object]:
+    stamp: dict[str, object] = {"generator_version": GENERATOR_VERSION, "size": size, "seed": seed}
+    if decision_rows is not None:
+        stamp["decision_rows"] = decision_rows
+    return stamp
 
 
-def is_built(path: Path, size: Size = "full", seed: int = 0) -> bool:
-    """Whether ``path`` holds a complete bundle built with this size, seed and generator."""
+def is_built(path: Path, size: Size = "full", seed: int = 0, decision_rows: int | None = None) -> bool:
+    """Whether ``path`` holds a complete bundle built with this size, seed, row count and generator."""
     stamp = path / STAMP
     try:
-        return bool(json.loads(stamp.read_text()) == _stamp(size, seed))
+        return bool(json.loads(stamp.read_text()) == _stamp(size, seed, decision_rows))
     except (OSError, ValueError):
         return False
 
@@ -45,10 +48,14 @@ def needs_build(path: Path) -> bool:
     return bool(stamp.get("generator_version") != GENERATOR_VERSION)
 
 
-def build_missing(out_dir: Path | None = None, *, progress: Progress | None = None) -> list[Path]:
-    """Build (full size) only the samples that are missing or stale; keep any others as they are."""
+def build_missing(
+    out_dir: Path | None = None, *, progress: Progress | None = None, names: Sequence[str] | None = None
+) -> list[Path]:
+    """Build (full size) only the samples that are missing or stale (of ``names``, else of all);
+    keep any others as they are."""
     paths = sample_paths(out_dir)
-    todo = [(name, path) for name, path in zip(REGISTRY, paths, strict=True) if needs_build(path)]
+    wanted = set(REGISTRY if names is None else names)
+    todo = [(name, path) for name, path in zip(REGISTRY, paths, strict=True) if name in wanted and needs_build(path)]
     for i, (name, path) in enumerate(todo):
         if progress is not None:
             progress(i / len(todo), f"First start: building the {name} sample ({i + 1} of {len(todo)})…")
@@ -58,13 +65,24 @@ def build_missing(out_dir: Path | None = None, *, progress: Progress | None = No
     return paths
 
 
-def build_sample(name: str, out_dir: Path, *, size: Size = "full", seed: int = 0, force: bool = False) -> Path:
-    """Build one sample bundle into ``out_dir/name`` (atomically); skip it when up to date."""
+def build_sample(
+    name: str,
+    out_dir: Path,
+    *,
+    size: Size = "full",
+    seed: int = 0,
+    force: bool = False,
+    decision_rows: int | None = None,
+) -> Path:
+    """Build one sample bundle into ``out_dir/name`` (atomically); skip it when up to date.
+    ``decision_rows`` sets the number of decisions (the fraud sample only)."""
     module = REGISTRY[name]
     target = Path(out_dir) / name
-    if is_built(target, size, seed) and not force:
+    if is_built(target, size, seed, decision_rows) and not force:
         return target
-    data = module.make_data(size, seed)
+    if decision_rows is not None and name != "fraud":
+        raise ValueError("only the fraud sample takes a number of decision rows")
+    data = module.make_data(size, seed) if decision_rows is None else module.make_data(size, seed, decision_rows)
     model = module.train(data, size, seed)
     spec = parse_spec(module.SPEC, source=f"sample_models/{name}.py")
     stale = target.exists()
@@ -81,7 +99,7 @@ def build_sample(name: str, out_dir: Path, *, size: Size = "full", seed: int = 0
     stamp = target / STAMP
     if not stamp.exists() or stale:
         tmp = target / f".{STAMP}.tmp"
-        tmp.write_text(json.dumps(_stamp(size, seed)))
+        tmp.write_text(json.dumps(_stamp(size, seed, decision_rows)))
         tmp.replace(stamp)
     return target
 

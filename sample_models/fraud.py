@@ -246,10 +246,13 @@ def train(data: SampleData, size: str, seed: int) -> Any:
     return train_lightgbm(frame, FEATURES, OUTCOME, seed, ROUNDS[size], min_child_samples=200)
 
 
-def make_data(size: str, seed: int) -> SampleData:
-    """All tables of the fraud sample for a size and seed."""
+def make_data(size: str, seed: int, decision_rows: int | None = None) -> SampleData:
+    """All tables of the fraud sample for a size and seed (``decision_rows`` decisions instead of
+    the size's, for a large sample: ``python -m sample_models build --fraud-rows 1000000``)."""
     rng = np.random.default_rng(seed + 2_000)
-    sizes = SIZES[size]
+    sizes = dict(SIZES[size])
+    if decision_rows is not None:
+        sizes["decisions"] = decision_rows
     base = generate(sizes["train"] + sizes["reference"] + sizes["decisions"], rng)
     parts = split(base, {k: sizes[k] for k in ("train", "reference", "decisions")}, rng)
     current = generate(sizes["current"], rng, shifted=True)

@@ -172,16 +172,16 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
         st.session_state[f"{prefix}_pageno"] = 1
     page_no = int(st.session_state.get(f"{prefix}_pageno", 1))
     query = DecisionQuery(**{**filters.__dict__, "page": page_no - 1})
-    last_good = f"{prefix}_last_page::{bundle.fingerprint}"
+    last_good = f"{prefix}_last_page"  # (fingerprint, page): one per list, whatever the data version
     try:
         page = query_decisions(bundle, query, scores=all_scores)
-        st.session_state[last_good] = page
+        st.session_state[last_good] = (bundle.fingerprint, page)
     except ExplainError as err:  # a database that went away, or rows the bundle cannot use
         st.error(md(f"{err}"), icon="⚠️")
-        if last_good not in st.session_state:
+        if st.session_state.get(last_good, ("", None))[0] != bundle.fingerprint:
             st.stop()
         st.caption("Showing the last page read.")
-        page = st.session_state[last_good]
+        page = st.session_state[last_good][1]
     first = page.page * PAGE_SIZE + 1 if page.total else 0
     last = min((page.page + 1) * PAGE_SIZE, page.total)
     st.markdown(f"**{page.total:,} matching decisions** · showing {first:,}–{last:,} · select a row to open it")

@@ -21,6 +21,10 @@ def current_bundle() -> tuple[str, Bundle]:
     try:
         bundle = cache.bundle(key)
     except ExplainError as err:
+        entry = cache.entry(key)
+        if entry is not None and entry.is_sample and cache.sample_still_building(entry.path):
+            st.info(md(f"{err}"), icon="⏳")
+            st.stop()
         st.error(md(f"This bundle cannot be opened: {err}"))
         st.stop()
     if st.session_state.get(state.S_TABLE) == state.UPLOAD:
@@ -35,6 +39,12 @@ def current_bundle() -> tuple[str, Bundle]:
         else:
             digest, _, frame = upload
             key, bundle = cache.upload_bundle(key, digest, frame)
+    unreachable = cache.database_problem(key)
+    if unreachable:
+        st.warning(
+            md(f"The database could not be read just now: {unreachable} Showing the decisions as last read; the "
+               "next page load tries again.")
+        )  # fmt: skip
     problem = cache.bundle_problem(key)
     if problem:
         st.warning(

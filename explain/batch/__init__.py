@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from explain._lazy import attach
 
 if TYPE_CHECKING:
-    from ._batch import BatchResult as BatchResult
+    from ._batch import BatchRun as BatchRun
     from ._batch import batch_path as batch_path
     from ._batch import explain_batch as explain_batch
     from ._batch import read_batch_results as read_batch_results
     from ._batch import stored_scores as stored_scores
 
 _NAMES = {
-    "BatchResult": "._batch",
+    "BatchRun": "._batch",
     "batch_path": "._batch",
     "explain_batch": "._batch",
     "read_batch_results": "._batch",

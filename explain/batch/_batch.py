@@ -41,7 +41,7 @@ BATCH_META = "_meta.json"  # pyarrow skips files starting with "_" when it reads
 
 
 @dataclass(frozen=True)
-class BatchResult:
+class BatchRun:
     """Where an explained batch was written, and what it took."""
 
     path: Path
@@ -126,7 +126,7 @@ def explain_batch(
     threads_per_worker: int = 1,
     partition_rows: int = PARTITION_ROWS,
     progress: Callable[[int, int], None] | None = None,
-) -> BatchResult:
+) -> BatchRun:
     """Explain every decision (or the rows of ``data``) on Dask; write the results to the store.
 
     ``scheduler`` is an existing cluster's address (``tcp://host:8786``); without it a
@@ -145,15 +145,14 @@ def explain_batch(
         wanted = max(raw.npartitions, -(-n_rows // partition_rows))
         if wanted > raw.npartitions:
             raw = raw.repartition(npartitions=wanted)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=_ensure(target.parent)))
-    cluster = (
-        None
-        if scheduler
-        else LocalCluster(
-            n_workers=workers, threads_per_worker=threads_per_worker, processes=True, dashboard_address=None
-        )
-    )
+    staging: Path | None = None
+    cluster = None
     try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=_ensure(target.parent)))
+        if not scheduler:
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=threads_per_worker, processes=True, dashboard_address=None
+            )
         with Client(scheduler or cluster) as client:
             slim = client.scatter(_slim(bundle), broadcast=True)  # the model once per worker
             write = dask.delayed(_write_part, pure=False)
@@ -163,12 +162,19 @@ def explain_batch(
                 for i, part in enumerate(raw.to_delayed())
             ]
             futures = client.compute(tasks)
-            rows = 0
+            rows, filled = 0, 0
             for done, future in enumerate(as_completed(futures), start=1):
-                rows += future.result()
+                counted = future.result()
+                rows, filled = rows + counted, filled + (counted > 0)
                 if progress is not None:
                     progress(done, len(futures))
             used = len(client.scheduler_info()["workers"])
+        written = len(list(staging.glob("part-*.parquet")))
+        if written != filled:
+            raise BundleError(
+                f"the workers wrote {written} of {filled} partition files to {staging}; on a cluster of other "
+                "machines the store must be on a disk every worker shares (--store)."
+            )
         meta = {
             "fingerprint": bundle.fingerprint,
             "data": [str(f) for f in files],
@@ -182,12 +188,13 @@ def explain_batch(
             shutil.rmtree(target)
         os.replace(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         if cluster is not None:
             cluster.close()
-    return BatchResult(target, rows, len(futures), time.perf_counter() - started, used)
+    return BatchRun(target, rows, len(futures), time.perf_counter() - started, used)
 
 
 def _ensure(path: Path) -> Path:
@@ -202,7 +209,10 @@ def _parquet_rows(path: Path) -> int:
 
 
 def _write_part(frame: pd.DataFrame, bundle: Bundle, path: str, where: str) -> int:
-    """Explain one partition and write it (a worker's task); the number of rows."""
+    """Explain one partition and write it (a worker's task); the number of rows (an empty
+    partition writes nothing)."""
+    if frame.empty:
+        return 0
     out = explain_partition(frame, bundle, where)
     out.to_parquet(path, index=False)
     return len(out)

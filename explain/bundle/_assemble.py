@@ -12,7 +12,7 @@ from explain.bundle._bundle import TABLES, Bundle, TableName, slugify
 from explain.bundle._fingerprint import bundle_fingerprint
 from explain.bundle._formatting import resolve_formats
 from explain.bundle._spec import Spec, SqlSource
-from explain.bundle._sql import SqlDecisions
+from explain.bundle._sql import SqlDecisions, connection_identity
 from explain.bundle._tables import check_explainable, check_spec_against_model, match_input_names, normalize_table
 from explain.errors import DataSourceError, ExplainError, SpecError
 from explain.models._base import ModelAdapter
@@ -59,6 +59,15 @@ def assemble(
     query = full_spec.decisions
     if isinstance(query, SqlSource):
         assert decisions is not None and decisions_version is not None
+        if tables["reference"] is None:
+            problems.append(
+                SpecError(
+                    f"{source}: decisions read from a database need reference data (a file or a query): "
+                    "percentiles, baselines and what-if ranges are measured against it, and the decisions "
+                    "themselves are never read whole for that."
+                )
+            )
+            return None
         if query.sort_by is not None and query.sort_by not in decisions.columns:
             problems.append(
                 SpecError(
@@ -74,7 +83,9 @@ def assemble(
             decisions_frame=None,
             reference=tables["reference"],
             current=tables["current"],
-            fingerprint=bundle_fingerprint(full_spec, model, tables, {"decisions": decisions_version}),
+            fingerprint=bundle_fingerprint(
+                full_spec, model, tables, {"decisions": f"{connection_identity(query.connection)}|{decisions_version}"}
+            ),
             key=slugify(key),
             path=path,
             sql=sql,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -59,9 +59,18 @@ class Bundle:
     path: Path | None = None
     sql: SqlDecisions | None = None
 
-    @cached_property
-    def _whole_lock(self) -> threading.Lock:
-        return threading.Lock()
+    _whole_lock: threading.Lock = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_whole_lock", threading.Lock())  # before any thread can ask for it
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to another process (a Dask worker) without the lock and a whole query's rows."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_whole_lock", "_whole_decisions")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_whole_lock", threading.Lock())
 
     @property
     def decisions(self) -> pd.DataFrame:

@@ -78,8 +78,8 @@ def bundle_readiness(bundle: Bundle) -> Readiness:
         warnings.append("recourse is on but no input is marked actionable, so there are no suggestions.")
     if bundle.sql is not None and not bundle.sql.source.version_query:
         warnings.append(
-            "the decisions query names no version_query, so cached results are kept until a restart even when rows "
-            'change; add version_query = "SELECT max(updated_at) FROM …".'
+            "the decisions query names no version_query, so the app cannot tell when rows change: results are kept "
+            'in memory until the server restarts and never stored; add version_query = "SELECT max(updated_at) FROM …".'
         )
     if bundle.current is None:
         warnings.append("no current batch: the Drift page compares an uploaded file only.")

@@ -92,6 +92,14 @@ def connection_url(name: str) -> str:
     )
 
 
+def connection_identity(name: str) -> str:
+    """A digest of connection ``name``'s URL (16 hex digits): part of a bundle's fingerprint, so
+    pointing a connection at another database is another bundle. The URL itself is never shown."""
+    import hashlib
+
+    return hashlib.sha256(connection_url(name).encode("utf-8")).hexdigest()[:16]
+
+
 def safe_url(url: str) -> str:
     """A URL fit for a message: the password hidden."""
     try:
@@ -230,18 +238,19 @@ class SqlDecisions:
         return text(self.source.sql).columns(*[column(c) for c in self.columns]).subquery("decisions")
 
     def _conditions(self, table: Subquery, flt: StoredFilter) -> list[ColumnElement[bool]]:
-        from sqlalchemy import String, cast, func, or_
+        from sqlalchemy import Float, String, cast, func, or_
 
         conditions: list[ColumnElement[bool]] = []
         if flt.id_contains.strip():
             text_id = func.lower(cast(table.c[self.id_column], String))
             conditions.append(text_id.contains(flt.id_contains.strip().lower(), autoescape=True))
-        if flt.outcomes is not None:
+        every_outcome = flt.outcomes is None or {"positive", "negative", "unknown"} <= set(flt.outcomes)
+        if not every_outcome and flt.outcomes is not None:
             if self.outcome_column is None or self.outcome_column not in self.columns:
                 if "unknown" not in flt.outcomes:
                     conditions.append(cast(table.c[self.id_column], String).is_(None))  # nothing matches
             else:
-                outcome = table.c[self.outcome_column]
+                outcome = cast(table.c[self.outcome_column], Float)  # booleans and text compare as numbers too
                 allowed = [
                     cond
                     for name, cond in (
@@ -322,7 +331,7 @@ class SqlDecisions:
         query = select(table.c[self.id_column]).select_from(table).where(*self._conditions(table, flt))
         query = query.order_by((order.desc() if descending else order.asc()).nulls_last(), table.c[self.id_column])
         frame = self._read(query, "reading the ids of the decisions")
-        return [_id_text(v) for v in frame.iloc[:, 0]]
+        return id_texts(frame.iloc[:, 0])
 
     def _typed_ids(self, ids: Sequence[str]) -> list[Any]:
         if not self.numeric_id:
@@ -360,20 +369,26 @@ class SqlDecisions:
         return rows.loc[wanted]
 
     def chunks(self, size: int = SQL_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-        """Every row, ``size`` at a time, in id order (normalised)."""
+        """Every row, ``size`` at a time, in id order (normalised). Each round trip starts after the
+        last id read (keyset paging), so it costs one page however deep it is, and rows added
+        meanwhile are neither read twice nor skipped among those before it."""
         from sqlalchemy import select
 
         table = self._table()
-        offset = 0
+        key = table.c[self.id_column]
+        last: Any = None
         while True:
-            statement = select(table).order_by(table.c[self.id_column]).offset(offset).limit(size)
+            statement = select(table).order_by(key).limit(size)
+            if last is not None:
+                statement = statement.where(key > last)
             frame = self._read(statement, "reading the decisions")
             if frame.empty:
                 return
+            last = frame[self.id_column].iloc[-1]
+            last = last.item() if hasattr(last, "item") else last
             yield self._normalize(frame)
             if len(frame) < size:
                 return
-            offset += size
 
     def value_range(self, column: str) -> tuple[float | None, float | None]:
         """The smallest and largest stored value of a numeric column (computed by the database)."""
@@ -395,7 +410,7 @@ class SqlDecisions:
         table = self._table()
         statement = select(table.c[column]).select_from(table).where(table.c[column].is_not(None)).distinct()
         frame = self._read(statement.limit(limit), f"the values of {column!r}")
-        return sorted({_id_text(v) for v in frame.iloc[:, 0]})
+        return sorted(set(id_texts(frame.iloc[:, 0])))
 
     def has_missing(self, column: str) -> bool:
         """Whether any stored value of the column is missing."""
@@ -406,8 +421,6 @@ class SqlDecisions:
         return self._scalar(statement, f"missing values of {column!r}") is not None
 
 
-def _id_text(value: object) -> str:
-    """A stored value as the bundle writes ids: whole floats without ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def id_texts(values: pd.Series) -> list[str]:
+    """Stored values as text exactly as a bundle's table writes its ids (``normalize_table``)."""
+    return [str(v) for v in values.astype("string").astype(object)]

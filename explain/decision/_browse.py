@@ -20,7 +20,7 @@ from explain._progress import Progress, report
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._sql import SqlDecisions, StoredFilter
 from explain.decision._decision import top_reasons
-from explain.errors import ExplainError
+from explain.errors import DataSourceError, ExplainError
 
 PAGE_SIZE = 100
 OutcomeFilter = Literal["positive", "negative", "unknown"]
@@ -88,7 +88,13 @@ def scores_by_id(bundle: Bundle, *, progress: Progress | None = None) -> pd.Seri
         parts.append(pd.Series(bundle.model.predict_score(chunk), index=chunk.index, name=SCORE))
         done += len(chunk)
         report(progress, done / total, f"Scored {done:,} of {total:,} decisions")
-    return pd.concat(parts) if parts else pd.Series(dtype=float, name=SCORE)
+    scores = pd.concat(parts) if parts else pd.Series(dtype=float, name=SCORE)
+    if not scores.index.is_unique:
+        repeated = scores.index[scores.index.duplicated()][0]
+        raise DataSourceError(
+            f"the decisions query returns the id {repeated!r} more than once; ids must be unique (fix the query)."
+        )
+    return scores
 
 
 def uses_scores(bundle: Bundle, query: DecisionQuery) -> bool:

@@ -108,6 +108,7 @@ class ResultStore:
             "parts": len(blobs),
             "value": tree,
         }
+        staging: Path | None = None
         try:
             place.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{place.name}.", dir=place.parent))
@@ -118,10 +119,14 @@ class ResultStore:
                 shutil.rmtree(place, ignore_errors=True)
             try:
                 os.replace(staging, place)
+                staging = None
             except OSError:  # another process stored it first: theirs is as good
-                shutil.rmtree(staging, ignore_errors=True)
-        except OSError:
+                pass
+        except OSError:  # a full or read-only disk: the result stays in memory
             return False
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         return True
 
     def load_or_compute(

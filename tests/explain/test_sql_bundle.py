@@ -255,3 +255,19 @@ def test_a_reference_query_is_read_whole(samples_dir: Path, tmp_path: Path, monk
     assert bundle.reference is not None and len(bundle.reference) == len(reference)
     write_table(database, decisions_rows(samples_dir / "loan", 100))
     assert load_bundle(directory).fingerprint == bundle.fingerprint  # same rows, same version
+
+
+def test_a_query_needs_reference_data_and_unique_ids(
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory, database = build_sql_bundle(samples_dir / "loan", tmp_path / "plain", 300)
+    monkeypatch.setenv(CONNECTION_ENV, sqlite_url(database))
+    with sqlite3.connect(database) as connection:  # one id twice, far from the first rows read
+        connection.execute("INSERT INTO applications SELECT * FROM applications WHERE rowid = 250")
+    bundle = load_bundle(directory)
+    with pytest.raises(DataSourceError, match=r"more than once|must be unique"):
+        scores_by_id(bundle)
+    spec = directory / "bundle.toml"
+    spec.write_text(spec.read_text().replace('reference = "reference.parquet"\n', ""))
+    with pytest.raises(SpecError, match="decisions read from a database need reference data"):
+        load_bundle(directory)

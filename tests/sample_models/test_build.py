@@ -97,3 +97,14 @@ def test_full_sizes_meet_the_issue() -> None:
     assert 28_000 <= sum(loan.values()) <= 32_000
     assert 18_000 <= sum(churn.values()) <= 22_000
     assert fraud["decisions"] >= 200_000
+
+
+def test_the_fraud_sample_takes_a_number_of_decisions(tmp_path: Path) -> None:
+    proc = _build_in_subprocess(tmp_path, "--only", "fraud", "--fraud-rows", "4321")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    bundle = load_bundle(tmp_path / "fraud")
+    assert len(bundle.decisions) == 4321 and bundle.decisions.index.is_unique
+    assert is_built(tmp_path / "fraud", "test", 0, 4321) and not is_built(tmp_path / "fraud", "test", 0)
+    with pytest.raises(ValueError, match="only the fraud sample"):
+        build_sample("loan", tmp_path, size="test", decision_rows=10)
