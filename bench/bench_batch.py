@@ -26,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--partition-rows", type=int, default=50_000)
     args = parser.parse_args()
 
     from distributed import Client, LocalCluster
@@ -42,7 +43,9 @@ def main() -> None:
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             store = Path(tempfile.mkdtemp(prefix="bench-batch-store-"))
-            result = explain_batch(bundle, store=store, scheduler=cluster.scheduler_address)
+            result = explain_batch(
+                bundle, store=store, scheduler=cluster.scheduler_address, partition_rows=args.partition_rows
+            )
             with Client(cluster) as client:
                 peaks = client.run(_peak_mb)
             figures[f"{workers}_workers_s"] = result.seconds

@@ -189,7 +189,7 @@ def generate(n: int, rng: np.random.Generator, *, shifted: bool = False) -> pd.D
     distance = np.exp(rng.normal(np.log(8), 1.1, n))
     if shifted:
         distance = distance * TRAVEL_FACTOR
-    distance = np.round(distance, 1)
+    distance = np.round(np.maximum(distance, 0.1), 1)  # never 0 km (its log is the risk's), however many rows
     merchant = rng.choice(len(MERCHANTS), size=n, p=[0.28, 0.14, 0.18, 0.2, 0.06, 0.06, 0.03, 0.05])
     new_device = (rng.random(n) < 0.08).astype(int)
     card_present = (rng.random(n) < 0.55).astype(int)
