@@ -108,3 +108,11 @@ def test_the_fraud_sample_takes_a_number_of_decisions(tmp_path: Path) -> None:
     assert is_built(tmp_path / "fraud", "test", 0, 4321) and not is_built(tmp_path / "fraud", "test", 0)
     with pytest.raises(ValueError, match="only the fraud sample"):
         build_sample("loan", tmp_path, size="test", decision_rows=10)
+
+
+def test_a_large_fraud_sample_has_no_zero_distance() -> None:
+    from sample_models import fraud
+
+    frame = fraud.generate(1_500_000, np.random.default_rng(2_000))
+    assert frame["distance_from_home_km"].min() >= 0.1
+    assert frame[fraud.OUTCOME].notna().all() and 0.002 < frame[fraud.OUTCOME].mean() < 0.05
