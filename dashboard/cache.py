@@ -309,6 +309,13 @@ def scores(key: str, fingerprint: str, table: str) -> np.ndarray:
     return values
 
 
+def stored_top_reasons(key: str, fingerprint: str) -> pd.Series | None:
+    """Every decision's top reason from an ``explain batch`` in the store, or None (read once)."""
+    from explain import stored_top_reasons as read
+
+    return _results.get(("stored_top_reasons", fingerprint), lambda: read(bundle(key), _store_root(key)))  # type: ignore[no-any-return]
+
+
 def scores_by_id(key: str, fingerprint: str, _progress: Progress = None) -> pd.Series:
     """Every decision's score by id (a database query is read in bounded batches); read-only."""
     from explain import scores_by_id as compute

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from explain.batch import explain_batch as explain_batch
     from explain.batch import read_batch_results as read_batch_results
     from explain.batch import stored_scores as stored_scores
+    from explain.batch import stored_top_reasons as stored_top_reasons
     from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
     from explain.bundle import SPEC_FILE as SPEC_FILE
     from explain.bundle import TABLE_FORMATS as TABLE_FORMATS
@@ -264,6 +265,7 @@ _NAMES = {
     "explain_batch": "explain.batch",
     "read_batch_results": "explain.batch",
     "stored_scores": "explain.batch",
+    "stored_top_reasons": "explain.batch",
     "STORE_ENV": "explain.store",
     "ResultStore": "explain.store",
     "Unstorable": "explain.store",

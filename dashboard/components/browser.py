@@ -174,7 +174,8 @@ def decision_browser(key: str, bundle: Bundle, *, on_open: str | None = None) ->
     query = DecisionQuery(**{**filters.__dict__, "page": page_no - 1})
     last_good = f"{prefix}_last_page"  # (fingerprint, page): one per list, whatever the data version
     try:
-        page = query_decisions(bundle, query, scores=all_scores)
+        stored = cache.stored_top_reasons(key, bundle.fingerprint) if sql is None else None
+        page = query_decisions(bundle, query, scores=all_scores, reasons=stored)
         st.session_state[last_good] = (bundle.fingerprint, page)
     except ExplainError as err:  # a database that went away, or rows the bundle cannot use
         st.error(md(f"{err}"), icon="⚠️")

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ._batch import explain_batch as explain_batch
     from ._batch import read_batch_results as read_batch_results
     from ._batch import stored_scores as stored_scores
+    from ._batch import stored_top_reasons as stored_top_reasons
 
 _NAMES = {
     "BatchRun": "._batch",
@@ -19,6 +20,7 @@ _NAMES = {
     "explain_batch": "._batch",
     "read_batch_results": "._batch",
     "stored_scores": "._batch",
+    "stored_top_reasons": "._batch",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = sorted(_NAMES)

@@ -218,22 +218,33 @@ def _write_part(frame: pd.DataFrame, bundle: Bundle, path: str, where: str) -> i
     return len(out)
 
 
-def stored_scores(bundle: Bundle, store: str | os.PathLike[str] | None = None) -> np.ndarray | None:
-    """Every decision's score from an ``explain batch`` of the bundle's own decisions, in the
-    table's order; None when there is none (or it does not cover every decision)."""
+def _stored_column(bundle: Bundle, column: str, store: str | os.PathLike[str] | None) -> pd.Series | None:
+    """One column of an ``explain batch`` of the bundle's own decisions, indexed by id, in the
+    table's order; None when there is none, it cannot be read, or it misses a decision."""
     try:
-        files = _input_files(bundle, None)
-        path = batch_path(bundle, files, store)
+        path = batch_path(bundle, _input_files(bundle, None), store)
     except (ExplainError, OSError):
         return None
     if not (path / BATCH_META).is_file():
         return None
     try:
-        scores = pd.read_parquet(path, columns=["id", "score"]).set_index("id")["score"]
-        values = scores.reindex(bundle.decisions.index).to_numpy(dtype=float)
-    except Exception:  # a store file that cannot be read: the scores are computed instead
+        values = pd.read_parquet(path, columns=["id", column]).set_index("id")[column]
+        values = values.reindex(bundle.decisions.index)
+    except Exception:  # a store file that cannot be read: the values are computed instead
         return None
-    return None if bool(np.isnan(values).any()) else values
+    return None if bool(values.isna().any()) else values
+
+
+def stored_scores(bundle: Bundle, store: str | os.PathLike[str] | None = None) -> np.ndarray | None:
+    """Every decision's score from an ``explain batch`` of the bundle's own decisions, in the
+    table's order; None when there is none (or it does not cover every decision)."""
+    values = _stored_column(bundle, "score", store)
+    return None if values is None else values.to_numpy(dtype=float)
+
+
+def stored_top_reasons(bundle: Bundle, store: str | os.PathLike[str] | None = None) -> pd.Series | None:
+    """Every decision's top reason (as the decisions list words it) from an ``explain batch``, by id."""
+    return _stored_column(bundle, "top_reason", store)
 
 
 def read_batch_results(path: str | os.PathLike[str]) -> pd.DataFrame:

@@ -35,6 +35,7 @@ def explained_rows(bundle: Bundle, frame: pd.DataFrame, *, contributions: bool =
         for k in range(REASONS):
             row[f"reason_{k + 1}"] = result.reasons[k].text if k < len(result.reasons) else ""
         if contributions:
+            row["top_reason"] = result.reasons[0].statement if result.reasons else ""  # as the list shows it
             row["baseline"] = result.base.raw
             row.update(
                 zip([CONTRIBUTION_PREFIX + f for f in bundle.features], result.contributions.raw.tolist(), strict=True)
@@ -42,7 +43,7 @@ def explained_rows(bundle: Bundle, frame: pd.DataFrame, *, contributions: bool =
         rows.append(row)
     columns = ["id", "score", "verdict", *[f"reason_{k + 1}" for k in range(REASONS)]]
     if contributions:
-        columns += ["baseline", *[CONTRIBUTION_PREFIX + f for f in bundle.features]]
+        columns += ["top_reason", "baseline", *[CONTRIBUTION_PREFIX + f for f in bundle.features]]
     return pd.DataFrame(rows, columns=columns)
 
 

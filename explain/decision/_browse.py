@@ -233,12 +233,14 @@ def query_decisions(
     scores: np.ndarray | pd.Series | None = None,
     table: TableName = "decisions",
     with_reasons: bool = True,
+    reasons: pd.Series | None = None,
 ) -> DecisionPage:
     """Filter, sort and page a table; explain the top reason of the visible rows only.
 
     ``scores`` are the table's scores (pass cached ones; computed when omitted). For decisions
     read from a database they are :func:`scores_by_id` or None: then only the rows shown are
-    scored, and a query on the score is refused.
+    scored, and a query on the score is refused. ``reasons`` are stored top reasons by id (from
+    ``explain batch``); the visible rows' reasons are computed only when they are not given.
     """
     check_int("page_size", query.page_size, 1, PAGE_SIZE)
     sql = paged_in_database(bundle, table)
@@ -260,8 +262,13 @@ def query_decisions(
     visible = positions[page * query.page_size : (page + 1) * query.page_size]
     out = _rows_frame(bundle, frame, scores, visible)
     if with_reasons and len(out):
-        reasons = top_reasons(bundle, list(out.index), data=table)
-        out.insert(3 if OUTCOME in out.columns else 2, "top_reason", reasons)
+        shown = None if reasons is None else reasons.reindex(out.index)
+        words = (
+            list(shown)
+            if shown is not None and not shown.isna().any()
+            else top_reasons(bundle, list(out.index), data=table)
+        )
+        out.insert(3 if OUTCOME in out.columns else 2, "top_reason", words)
     return DecisionPage(rows=out, total=total, page=page, pages=pages)
 
 

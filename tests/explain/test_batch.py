@@ -96,3 +96,16 @@ def test_the_bundles_own_decisions_give_the_scores_the_list_reads(loan: Bundle, 
     stored = stored_scores(loan, tmp_path)
     assert stored is not None
     np.testing.assert_allclose(stored, decision_scores(loan), rtol=0, atol=1e-12)
+
+
+def test_the_list_reads_scores_and_reasons_from_a_batch(loan: Bundle, tmp_path: Path, cluster: str) -> None:
+    from explain import DecisionQuery, query_decisions, stored_top_reasons
+
+    assert stored_top_reasons(loan, tmp_path) is None
+    explain_batch(loan, store=tmp_path, scheduler=cluster)
+    reasons = stored_top_reasons(loan, tmp_path)
+    assert reasons is not None and len(reasons) == len(loan.decisions)
+    for query in (DecisionQuery(), DecisionQuery(sort_by="annual_income", page=2)):
+        computed = query_decisions(loan, query)
+        read = query_decisions(loan, query, reasons=reasons)
+        pd.testing.assert_frame_equal(read.rows, computed.rows)
