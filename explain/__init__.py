@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from explain.attribution import weighted_scores as weighted_scores
     from explain.batch import BatchRun as BatchRun
     from explain.batch import explain_batch as explain_batch
-    from explain.batch import read_batch_results as read_batch_results
     from explain.batch import stored_scores as stored_scores
     from explain.batch import stored_top_reasons as stored_top_reasons
     from explain.bundle import NOT_PROVIDED as NOT_PROVIDED
@@ -263,7 +262,6 @@ _NAMES = {
     "data_version": "explain.bundle",
     "BatchRun": "explain.batch",
     "explain_batch": "explain.batch",
-    "read_batch_results": "explain.batch",
     "stored_scores": "explain.batch",
     "stored_top_reasons": "explain.batch",
     "STORE_ENV": "explain.store",

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from ._batch import BatchRun as BatchRun
     from ._batch import batch_path as batch_path
     from ._batch import explain_batch as explain_batch
-    from ._batch import read_batch_results as read_batch_results
     from ._batch import stored_scores as stored_scores
     from ._batch import stored_top_reasons as stored_top_reasons
 
@@ -18,7 +17,6 @@ _NAMES = {
     "BatchRun": "._batch",
     "batch_path": "._batch",
     "explain_batch": "._batch",
-    "read_batch_results": "._batch",
     "stored_scores": "._batch",
     "stored_top_reasons": "._batch",
 }

@@ -245,8 +245,3 @@ def stored_scores(bundle: Bundle, store: str | os.PathLike[str] | None = None) -
 def stored_top_reasons(bundle: Bundle, store: str | os.PathLike[str] | None = None) -> pd.Series | None:
     """Every decision's top reason (as the decisions list words it) from an ``explain batch``, by id."""
     return _stored_column(bundle, "top_reason", store)
-
-
-def read_batch_results(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """An explained batch as one table (what ``pandas.read_parquet`` of the directory gives)."""
-    return pd.read_parquet(path)

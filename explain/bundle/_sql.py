@@ -197,7 +197,7 @@ class SqlDecisions:
 
     Every frame it returns is normalised exactly as a file's table (indexed by string ids,
     inputs checked) by ``normalize``; a page whose rows the bundle cannot use raises
-    :class:`DataSourceError` naming the problem. :attr:`rows_fetched` counts the rows read.
+    :class:`DataSourceError` naming the problem. :func:`rows_read` counts the rows read.
     """
 
     def __init__(
@@ -219,13 +219,6 @@ class SqlDecisions:
         self.version = version
         self.outcome_column = outcome_column
         self._normalize = normalize
-        self._fetched = 0
-        self._lock = threading.Lock()
-
-    @property
-    def rows_fetched(self) -> int:
-        """Rows read from the database by this object so far."""
-        return self._fetched
 
     @property
     def sort_column(self) -> str:
@@ -290,8 +283,6 @@ class SqlDecisions:
             raise
         except Exception as err:
             raise _failure(self.source, what, err) from None
-        with self._lock:
-            self._fetched += len(frame)
         return frame
 
     def _scalar(self, statement: Any, what: str) -> Any:

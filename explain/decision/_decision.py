@@ -391,17 +391,24 @@ def explain_decision(
     return explain_decisions(bundle, [decision_id], data=data, target_class=target_class)[0]
 
 
+def _rows_explained(
+    bundle: Bundle, ids: Sequence[str], data: TableName | str | pd.DataFrame
+) -> tuple[pd.DataFrame, ShapResult]:
+    """The rows with these ids and their SHAP values; a table's rows are read once (a database
+    query: only these rows), then explained."""
+    if isinstance(data, pd.DataFrame):
+        shap = shap_values(bundle, [str(i) for i in ids], data=data)
+        return data.loc[list(shap.ids)], shap
+    rows = bundle.rows(data, ids)
+    return rows, shap_values(bundle, list(rows.index), data=rows)
+
+
 def top_reasons(bundle: Bundle, ids: Sequence[str], *, data: TableName | str | pd.DataFrame = "decisions") -> list[str]:
     """The first reason of each decision in words (empty when none), without building whole
     explanations: one SHAP call for all rows. Equals ``explain_decisions(...)[i].reasons[0].statement``."""
     if bundle.model.task != "binary":
         return [r.reasons[0].statement if r.reasons else "" for r in explain_decisions(bundle, ids, data=data)]
-    if isinstance(data, pd.DataFrame):
-        shap = shap_values(bundle, [str(i) for i in ids], data=data)
-        rows = data.loc[list(shap.ids)]
-    else:  # the rows read once (a database query: only these), then explained
-        rows = bundle.rows(data, ids)
-        shap = shap_values(bundle, list(rows.index), data=rows)
+    rows, shap = _rows_explained(bundle, ids, data)
     out = []
     for i in range(len(shap.ids)):
         raw_total = float(shap.raw_output[i])
@@ -433,10 +440,5 @@ def explain_decisions(
     if not isinstance(data, pd.DataFrame):
         check_table_name(data)
     table = "custom" if isinstance(data, pd.DataFrame) else str(data)
-    if isinstance(data, pd.DataFrame):
-        shap = shap_values(bundle, [str(i) for i in ids], data=data)
-        rows = data.loc[list(shap.ids)]
-    else:  # the rows read once (a database query: only these), then explained
-        rows = bundle.rows(data, ids)
-        shap = shap_values(bundle, list(rows.index), data=rows)
+    rows, shap = _rows_explained(bundle, ids, data)
     return [_build(bundle, rows.iloc[i], shap, i, table, target_class) for i in range(len(shap.ids))]
