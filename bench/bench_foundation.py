@@ -18,7 +18,7 @@ import shap
 from _util import percentiles, timed
 
 from explain import load_bundle, shap_values
-from explain.models import _lightgbm as models
+from explain._cores import all_cores
 from sample_models import REGISTRY, build_sample
 
 
@@ -32,9 +32,8 @@ def bench_sample(name: str, out: Path, rebuild: bool) -> str:
     ours = shap_values(bundle, data="reference", max_rows=2000)  # warm the explainer
     ids = list(ours.ids)
     t_ours = timed(lambda: shap_values(bundle, ids, data="reference"), repeat=3)
-    models.LIGHTGBM_THREADS = 2
-    t_ours2 = timed(lambda: shap_values(bundle, ids, data="reference"), repeat=3)
-    models.LIGHTGBM_THREADS = 1
+    with all_cores():
+        t_ours2 = timed(lambda: shap_values(bundle, ids, data="reference"), repeat=3)
     x = bundle.model.prepare(bundle.table("reference").loc[ids])
     if bundle.model.family == "lightgbm":
         explainer = shap.TreeExplainer(bundle.model.estimator)

@@ -201,7 +201,6 @@ if TYPE_CHECKING:
     from explain.evaluation import task_fairness as task_fairness
     from explain.evaluation import task_performance as task_performance
     from explain.models import ADDITIVITY_TOLERANCE as ADDITIVITY_TOLERANCE
-    from explain.models import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from explain.models import Attribution as Attribution
     from explain.models import LightGBMAdapter as LightGBMAdapter
     from explain.models import ModelAdapter as ModelAdapter
@@ -309,7 +308,6 @@ _NAMES = {
     "unit_label": "explain.bundle",
     "write_bundle": "explain.bundle",
     "Attribution": "explain.models",
-    "LIGHTGBM_THREADS": "explain.models",
     "LightGBMAdapter": "explain.models",
     "ModelAdapter": "explain.models",
     "SklearnAdapter": "explain.models",

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from ._base import logit as logit
     from ._base import sigmoid as sigmoid
     from ._base import softmax as softmax
-    from ._lightgbm import LIGHTGBM_THREADS as LIGHTGBM_THREADS
     from ._lightgbm import LightGBMAdapter as LightGBMAdapter
     from ._load import load_model as load_model
     from ._load import load_models as load_models
@@ -39,7 +38,6 @@ _NAMES = {
     "register_adapter": "._registry",
     "load_model": "._load",
     "load_models": "._load",
-    "LIGHTGBM_THREADS": "._lightgbm",
     "LightGBMAdapter": "._lightgbm",
     "SklearnAdapter": "._sklearn",
     "SklearnTreeAdapter": "._sklearn_trees",

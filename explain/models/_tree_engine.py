@@ -1,0 +1,203 @@
+"""The compiled tree engine: exact TreeSHAP and permuted predictions on every core.
+
+:class:`TreeShapEngine` computes path-dependent TreeSHAP (LightGBM's ``pred_contrib``, to
+rounding) with Fast TreeSHAP v2's per-leaf tables. The tables take ``8 · Σ_leaves 2^D``
+bytes (``D``: distinct inputs on the leaf's path); a model whose tables would pass
+:data:`MAX_TABLE_BYTES` gets no engine (:func:`treeshap_engine` returns None) and its
+adapter falls back to the library's own TreeSHAP.
+
+:class:`PermutedPredictions` serves permutation importance: the leaf every row reaches in
+every tree is found once; shuffling one input then walks again only the trees that split
+on it, for all repeats in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from explain._cores import run_split
+from explain.models import _tree_kernels as kernels
+from explain.models._tree_arrays import TreeArrays
+
+#: Tables larger than this are not built; LightGBM's own TreeSHAP is used instead.
+MAX_TABLE_BYTES = 512 * 1024 * 1024
+#: Above this many distinct inputs on one path a leaf's table alone would be too large.
+MAX_PATH_INPUTS = 24
+
+
+def _split_args(trees: TreeArrays) -> tuple[np.ndarray, ...]:
+    return (
+        trees.n_feature,
+        trees.n_kind,
+        trees.n_missing,
+        trees.n_default_left,
+        trees.n_threshold,
+        trees.n_left,
+        trees.n_right,
+        trees.n_cat_start,
+        trees.n_cat_len,
+        trees.cat_bits,
+    )
+
+
+def input_matrix(trees: TreeArrays, x: np.ndarray) -> np.ndarray:
+    """Rows as the kernels read them: C-ordered float64, rounded to float32 first for scikit-learn."""
+    x = np.asarray(x, dtype=np.float32 if trees.float32_inputs else np.float64)
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def expected_values(trees: TreeArrays) -> np.ndarray:
+    """Each output's mean over the training rows, weighted as the trees saw them (the SHAP base)."""
+    out = np.zeros(trees.n_outputs)
+    for t in range(trees.n_trees):
+        first, last = trees.tree_leaf_start[t], trees.tree_leaf_start[t + 1]
+        values = trees.leaf_value[first:last]
+        if last - first == 1:
+            mean = values[0]
+        else:
+            mean = (trees.leaf_cover[first:last, None] * values).sum(axis=0) / trees.n_cover[trees.tree_root[t]]
+        out += mean
+    return out * trees.scale
+
+
+@dataclass(frozen=True, eq=False)
+class TreeShapEngine:
+    """One model's trees with each leaf's path and Fast TreeSHAP v2 table."""
+
+    trees: TreeArrays
+    path_start: np.ndarray
+    path_node: np.ndarray
+    path_left: np.ndarray
+    path_slot: np.ndarray
+    slot_start: np.ndarray
+    slot_feature: np.ndarray
+    slot_zero: np.ndarray
+    table_start: np.ndarray
+    table: np.ndarray
+    base: np.ndarray
+
+    @property
+    def table_bytes(self) -> int:
+        """Memory held by the tables."""
+        return int(self.table.nbytes)
+
+    def contributions(self, x: np.ndarray, threads: int | None = None) -> np.ndarray:
+        """TreeSHAP values of rows ``x`` (from :func:`input_matrix`): rows × inputs × outputs."""
+        trees = self.trees
+        rows = input_matrix(trees, x)
+        phi = np.zeros((len(rows), trees.n_features, trees.n_outputs))
+        kind, missing, default_left, threshold = trees.n_kind, trees.n_missing, trees.n_default_left, trees.n_threshold
+
+        def work(start: int, stop: int) -> None:
+            kernels.treeshap(
+                rows, start, stop, trees.tree_node_start, trees.tree_leaf_start, trees.tree_output, trees.n_feature,
+                kind, missing, default_left, threshold, trees.n_cat_start, trees.n_cat_len, trees.cat_bits,
+                trees.leaf_value, self.path_start, self.path_node, self.path_left, self.path_slot, self.slot_start,
+                self.slot_feature, self.slot_zero, self.table_start, self.table, trees.scale, phi,
+            )  # fmt: skip
+
+        run_split(work, len(rows), threads)
+        return phi
+
+
+def table_bytes_needed(trees: TreeArrays) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """Bytes the tables would take, the widest path's distinct inputs, and each leaf's path
+    length and distinct inputs (counted without building anything)."""
+    n_leaves = len(trees.leaf_cover)
+    depth = np.zeros(n_leaves, dtype=np.int64)
+    unique = np.zeros(n_leaves, dtype=np.int64)
+    kernels.path_sizes(
+        trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left, trees.n_right,
+        depth, unique,
+    )  # fmt: skip
+    widest = int(unique.max()) if n_leaves else 0
+    if widest > MAX_PATH_INPUTS:
+        return 1 << 62, widest, depth, unique
+    return int(8 * np.sum(np.left_shift(1, unique))), widest, depth, unique
+
+
+def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads: int = 1) -> TreeShapEngine | None:
+    """The engine for ``trees``, or None when its tables would pass ``max_bytes``
+    (default :data:`MAX_TABLE_BYTES`)."""
+    needed, _widest, depth, unique = table_bytes_needed(trees)
+    if needed > (MAX_TABLE_BYTES if max_bytes is None else max_bytes):
+        return None
+    n_leaves = len(depth)
+    path_start = np.zeros(n_leaves + 1, dtype=np.int64)
+    np.cumsum(depth, out=path_start[1:])
+    slot_start = np.zeros(n_leaves + 1, dtype=np.int64)
+    np.cumsum(unique, out=slot_start[1:])
+    table_start = np.zeros(n_leaves + 1, dtype=np.int64)
+    np.cumsum(np.left_shift(1, unique), out=table_start[1:])
+    path_node = np.zeros(path_start[-1], dtype=np.int32)
+    path_left = np.zeros(path_start[-1], dtype=np.bool_)
+    path_slot = np.zeros(path_start[-1], dtype=np.int32)
+    slot_feature = np.zeros(slot_start[-1], dtype=np.int32)
+    slot_zero = np.zeros(slot_start[-1], dtype=np.float64)
+    table = np.zeros(table_start[-1], dtype=np.float64)
+    node_parent, leaf_parent = kernels.path_sizes(
+        trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left, trees.n_right,
+        depth.copy(), unique.copy(),
+    )  # fmt: skip
+
+    def work(start: int, stop: int) -> None:
+        kernels.fill_paths(
+            start, stop, node_parent, leaf_parent, trees.n_feature, trees.n_left, trees.n_cover, trees.leaf_cover,
+            path_start, slot_start, path_node, path_left, path_slot, slot_feature, slot_zero,
+        )  # fmt: skip
+        kernels.fill_tables(start, stop, slot_start, table_start, slot_zero, table)
+
+    run_split(work, n_leaves, threads)
+    return TreeShapEngine(
+        trees, path_start, path_node, path_left, path_slot, slot_start, slot_feature, slot_zero, table_start, table,
+        expected_values(trees),
+    )  # fmt: skip
+
+
+class PermutedPredictions:
+    """Summed leaf values of rows, and of the same rows with one input shuffled."""
+
+    def __init__(self, trees: TreeArrays, x: np.ndarray, threads: int | None = None) -> None:
+        self.trees = trees
+        self.rows = input_matrix(trees, x)
+        self.threads = threads
+        self.leaves = np.zeros((len(self.rows), trees.n_trees), dtype=np.int32)
+        self._using = trees.trees_using()
+        args = _split_args(trees)
+
+        def work(start: int, stop: int) -> None:
+            kernels.leaf_indices(self.rows, start, stop, trees.tree_root, *args, self.leaves)
+
+        run_split(work, len(self.rows), threads)
+        self.base = self._leaf_sum()
+
+    def _leaf_sum(self) -> np.ndarray:
+        """Σ_t leaf_value of the rows (rows × outputs), before the ensemble's scale."""
+        total = np.zeros((len(self.rows), self.trees.n_outputs))
+        for t in range(self.trees.n_trees):
+            total += self.trees.leaf_value[self.leaves[:, t]]
+        return total
+
+    def raw(self) -> np.ndarray:
+        """The ensemble's output of the rows (rows × outputs)."""
+        return self.base * self.trees.scale
+
+    def permuted(self, column: int, orders: np.ndarray) -> np.ndarray:
+        """Output when input ``column`` of row ``i`` reads row ``orders[r, i]``'s value, for every
+        repeat ``r`` at once: repeats × rows × outputs."""
+        trees = self.trees
+        replacements = np.ascontiguousarray(self.rows[:, column][orders])
+        change = np.zeros((len(orders), len(self.rows), trees.n_outputs))
+        using = self._using[column]
+        args = _split_args(trees)
+
+        def work(start: int, stop: int) -> None:
+            kernels.permuted_change(
+                self.rows, column, replacements, using, self.leaves, start, stop, trees.tree_root, *args,
+                trees.leaf_value, change,
+            )  # fmt: skip
+
+        run_split(work, len(self.rows), self.threads)
+        return (self.base[None, :, :] + change) * trees.scale
