@@ -12,11 +12,15 @@ computation never widens another session's decision page.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _local = threading.local()
 #: One global computation at a time in this process: each one already uses every core.
@@ -77,15 +81,40 @@ def split_rows(n_rows: int, parts: int, *, minimum: int = 64) -> list[tuple[int,
     return [(bounds[i], bounds[i + 1]) for i in range(parts) if bounds[i + 1] > bounds[i]]
 
 
-def run_split(work: Callable[[int, int], None], n_rows: int, threads: int | None = None) -> None:
+def run_split(work: Callable[[int, int], None], n_rows: int, threads: int | None = None, *, minimum: int = 64) -> None:
     """Call ``work(start, stop)`` over ``n_rows`` rows, in parallel on ``threads`` threads
-    (default :func:`thread_budget`). ``work`` must release the GIL (a ``nogil`` kernel) and write
-    only its own rows."""
-    pieces = split_rows(n_rows, threads or thread_budget())
+    (default :func:`thread_budget`) in pieces of at least ``minimum`` rows. ``work`` must release
+    the GIL (a ``nogil`` kernel) and write only its own rows."""
+    pieces = split_rows(n_rows, threads or thread_budget(), minimum=minimum)
     if len(pieces) <= 1:
         for start, stop in pieces:
             work(start, stop)
         return
-    with ThreadPoolExecutor(max_workers=len(pieces), thread_name_prefix="explain-core") as pool:
-        for future in [pool.submit(work, start, stop) for start, stop in pieces]:
-            future.result()
+    # the caller's thread takes the first piece; the pool's threads (started once) the others
+    futures = [_pool().submit(work, start, stop) for start, stop in pieces[1:]]
+    work(*pieces[0])
+    for future in futures:
+        future.result()
+
+
+_pool_lock = threading.Lock()
+_pools: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's worker threads for :func:`run_split` (one fewer than the cores)."""
+    with _pool_lock:
+        if not _pools:
+            _pools.append(ThreadPoolExecutor(max_workers=max(core_count() - 1, 1), thread_name_prefix="explain-core"))
+        return _pools[0]
+
+
+def uses_all_cores(function: F) -> F:
+    """Mark ``function`` as a global computation: it runs inside :func:`all_cores`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with all_cores():
+            return function(*args, **kwargs)
+
+    return cast(F, wrapper)

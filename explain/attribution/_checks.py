@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import ImportanceResult
 from explain.attribution._shap import FALLBACK_BACKGROUND_ROWS, shap_values
@@ -62,6 +63,7 @@ class DirectionResult:
         return frame.sort_values("agrees", kind="stable").reset_index(drop=True)
 
 
+@uses_all_cores
 def direction_check(
     bundle: Bundle, *, data: TableName | None = None, max_rows: int = 2_000, random_state: int = 0
 ) -> DirectionResult:
@@ -144,6 +146,7 @@ class QualityResult:
         return pd.DataFrame({"measure": list(rows), "value": [float(v) for v in rows.values()]})
 
 
+@uses_all_cores
 def explanation_quality(
     bundle: Bundle,
     shap_importance: ImportanceResult,

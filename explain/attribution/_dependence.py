@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._params import check_int
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
@@ -111,6 +112,7 @@ class InteractionResult:
         )
 
 
+@uses_all_cores
 def shap_interactions(
     bundle: Bundle,
     *,
@@ -200,6 +202,7 @@ def approximate_ranking(bundle: Bundle, feature: str, rows: pd.DataFrame, shap_c
     return strengths
 
 
+@uses_all_cores
 def dependence(
     bundle: Bundle,
     feature: str,
@@ -308,6 +311,7 @@ class PartialDependenceResult:
         return pd.DataFrame({"value": list(self.grid), "partial_dependence": self.average.copy()})
 
 
+@uses_all_cores
 def partial_dependence(
     bundle: Bundle,
     feature: str,

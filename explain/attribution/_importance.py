@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
+from explain._cores import thread_budget, uses_all_cores
 from explain._params import check_choice, check_int
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._shap import shap_values
 from explain.bundle._bundle import Bundle, TableName
 from explain.errors import ExplainError, InvalidParameterError
+from explain.models._base import ModelAdapter
+
+if TYPE_CHECKING:
+    from explain.models._tree_engine import PermutedPredictions
 
 Scoring = Literal["roc_auc", "average_precision", "log_loss", "rmse", "mae"]
 Progress = Callable[[float, str], None]
@@ -89,9 +94,14 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
     """The metric for each row of ``weights`` (resample counts, shape (B, n)) at once.
 
     With a row of ones this equals scikit-learn's ``roc_auc_score``,
-    ``average_precision_score`` and ``log_loss`` (ties handled the same way).
+    ``average_precision_score`` and ``log_loss`` (ties handled the same way). The two rank
+    metrics run compiled (:mod:`._rank_kernels`), one pass per resample.
     """
     p = np.asarray(p, dtype=float)
+    if scoring in ("roc_auc", "average_precision") and p.ndim == 1:
+        from explain.attribution._rank_kernels import weighted_rank_metric
+
+        return weighted_rank_metric(scoring, np.asarray(y, dtype=float), p, np.atleast_2d(weights))
     w = np.atleast_2d(np.asarray(weights, dtype=float))
     if p.ndim == 2:  # multiclass: y holds class indices, p every class's chance
         chosen = np.clip(p[np.arange(len(p)), np.asarray(y, dtype=int)], 1e-15, 1.0)
@@ -105,26 +115,6 @@ def weighted_scores(scoring: str, y: np.ndarray, p: np.ndarray, weights: np.ndar
         q = np.clip(p, 1e-15, 1 - 1e-15)
         losses = -(y * np.log(q) + (1 - y) * np.log(1 - q))
         return np.asarray((w @ losses) / w.sum(axis=1))
-    order = np.argsort(p, kind="mergesort")
-    ps, ys = p[order], y[order]
-    # resample counts are small integers: float32 sums of them are exact and halve the memory traffic
-    ws = w[:, order].astype(np.float32) if w.shape[0] > 1 else w[:, order]
-    pos = ws * ys.astype(ws.dtype)
-    neg = ws - pos
-    starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])  # groups of tied scores, ascending
-    if len(starts) < len(ps):
-        pos = np.add.reduceat(pos, starts, axis=1)
-        neg = np.add.reduceat(neg, starts, axis=1)
-    total_pos, total_neg = pos.sum(axis=1, dtype=float), neg.sum(axis=1, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if scoring == "roc_auc":
-            below = np.cumsum(neg, axis=1) - neg
-            return np.asarray((pos * (below + 0.5 * neg)).sum(axis=1, dtype=float) / (total_pos * total_neg))
-        if scoring == "average_precision":
-            pos_d, neg_d = pos[:, ::-1], neg[:, ::-1]  # thresholds from the highest score down
-            tp, fp = np.cumsum(pos_d, axis=1), np.cumsum(neg_d, axis=1)
-            precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-            return np.asarray((pos_d * precision).sum(axis=1, dtype=float) / total_pos)
     raise InvalidParameterError(f"scoring must be one of {', '.join(SCORINGS)}; got {scoring!r}.")
 
 
@@ -142,6 +132,38 @@ def _interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(low), np.asarray(high)
 
 
+@uses_all_cores
+def _shuffled(x: pd.DataFrame, name: str, order: np.ndarray) -> pd.DataFrame:
+    """``x`` with column ``name`` reordered by ``order`` (its categories kept)."""
+    shuffled = x.copy()
+    shuffled[name] = x[name].to_numpy()[order]
+    if isinstance(x[name].dtype, pd.CategoricalDtype):
+        shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
+    return shuffled
+
+
+def _permuted_predictions(
+    adapter: ModelAdapter, x: pd.DataFrame
+) -> tuple[PermutedPredictions, Callable[[np.ndarray], np.ndarray]] | None:
+    """The tree engine over rows ``x`` and the map from its summed leaves to the model's raw
+    output, or None when the model is not a tree ensemble the engine reads."""
+    trees = adapter.tree_arrays()
+    if trees is None:
+        return None
+    from explain.models._tree_arrays import model_matrix
+    from explain.models._tree_engine import PermutedPredictions
+
+    engine = PermutedPredictions(trees, model_matrix(x), threads=thread_budget())
+
+    def as_raw(total: np.ndarray) -> np.ndarray:
+        if adapter.task == "binary" and total.shape[1] == 2:
+            return total[:, 1]  # a forest's class shares: the positive class
+        return total[:, 0] if total.shape[1] == 1 else total
+
+    return engine, as_raw
+
+
+@uses_all_cores
 def permutation_importance(
     bundle: Bundle,
     *,
@@ -151,6 +173,7 @@ def permutation_importance(
     scoring: Scoring | None = None,
     random_state: int = 0,
     progress: Progress | None = None,
+    method: Literal["auto", "repredict"] = "auto",
 ) -> ImportanceResult:
     """How much the score on the reference data drops when each input is shuffled.
 
@@ -158,6 +181,12 @@ def permutation_importance(
     binary model is average precision when positives are under 10%, ROC AUC otherwise; of a
     multiclass model log-loss, of a regression the root mean squared error (``mae`` also). The 95% interval is
     a bootstrap over rows that reuses the permuted predictions.
+
+    ``method="auto"`` computes the shuffled predictions of a LightGBM model or a scikit-learn
+    random forest (or extra trees) with the compiled tree engine: each row's leaves are found
+    once, and shuffling an input walks again only the trees whose path for that row reads it.
+    Other models, and ``method="repredict"``, send each shuffled copy through the model's own
+    predict. Both give the same importances (tested to 1e-9) for the same shuffles.
 
     Examples
     --------
@@ -167,6 +196,7 @@ def permutation_importance(
     check_int("n_repeats", n_repeats, 1)
     check_int("n_bootstrap", n_bootstrap, 1)
     check_int("max_rows", max_rows, 10)
+    check_choice("method", method, ("auto", "repredict"))
     task = bundle.model.task
     if scoring is not None:
         check_choice("scoring", scoring, TASK_SCORINGS[task])
@@ -183,29 +213,39 @@ def permutation_importance(
         raise ExplainError("the reference outcomes are all the same; importance needs different outcomes present.")
     chosen: str = scoring or (default_scoring(float(y.mean())) if task == "binary" else TASK_SCORINGS[task][0])
     predict = bundle.model.predict_score if task == "binary" else bundle.model.predict_response
+    predict_from_raw = bundle.model.to_score if task == "binary" else bundle.model.to_response
     x = bundle.model.prepare(bundle.table("reference").loc[ids])
     n = len(x)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_bootstrap).astype(float)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_bootstrap)
+    # row 0 weighs every row once (the score itself), the others are the bootstrap resamples
+    weights = np.vstack([np.ones((1, n), dtype=counts.dtype), counts]).astype(float)
+    if chosen in ("roc_auc", "average_precision"):  # their kernel reads every resample's count of a row at once
+        weights = np.ascontiguousarray(weights.T, dtype=np.uint16).T
     base_p = predict(x)
-    ones = np.ones((1, n))
-    base_score = float(weighted_scores(chosen, y, base_p, ones)[0])
-    base_boot = weighted_scores(chosen, y, base_p, weights)
+    base_scores = weighted_scores(chosen, y, base_p, weights)
+    base_score, base_boot = float(base_scores[0]), base_scores[1:]
     sign = 1.0 if _higher_is_better(chosen) else -1.0
     features = bundle.features
     point = np.zeros(len(features))
     boot = np.zeros((n_bootstrap, len(features)))
     total = len(features) * n_repeats
+    fast = _permuted_predictions(bundle.model, x) if method == "auto" else None
     for j, name in enumerate(features):
         drops, boot_drops = [], []
-        for r in range(n_repeats):
-            _report(progress, (j * n_repeats + r) / total, f"Permuting {bundle.spec.label(name)} ({r + 1}/{n_repeats})")
-            shuffled = x.copy()
-            shuffled[name] = x[name].to_numpy()[rng.permutation(n)]
-            if isinstance(x[name].dtype, pd.CategoricalDtype):
-                shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
-            p = predict(shuffled)
-            drops.append(sign * (base_score - float(weighted_scores(chosen, y, p, ones)[0])))
-            boot_drops.append(sign * (base_boot - weighted_scores(chosen, y, p, weights)))
+        orders = [rng.permutation(n) for _ in range(n_repeats)]
+        _report(progress, j * n_repeats / total, f"Permuting {bundle.spec.label(name)}")
+        if fast is not None:  # every repeat at once, only the trees the input can move
+            permuted, as_raw = fast
+            shuffled_p = [
+                predict_from_raw(as_raw(raw))
+                for raw in permuted.permuted(list(x.columns).index(name), np.stack(orders))
+            ]
+        else:
+            shuffled_p = [predict(_shuffled(x, name, order)) for order in orders]
+        for p in shuffled_p:
+            scores = weighted_scores(chosen, y, p, weights)
+            drops.append(sign * (base_score - float(scores[0])))
+            boot_drops.append(sign * (base_boot - scores[1:]))
         point[j] = float(np.mean(drops))
         boot[:, j] = np.mean(boot_drops, axis=0)
     _report(progress, 1.0, "Permutation importance done")
@@ -230,6 +270,7 @@ def permutation_importance(
     )
 
 
+@uses_all_cores
 def shap_importance(
     bundle: Bundle,
     *,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._cores import all_cores
 from explain._params import check_int
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle, TableName
@@ -131,6 +132,15 @@ def shap_values(
     (2, 12)
     """
     check_int("max_rows", max_rows, 1)
+    if ids is None:  # a sample for a global view: one long wait, so every core
+        with all_cores():
+            return _shap_values(bundle, None, data, max_rows, random_state)
+    return _shap_values(bundle, ids, data, max_rows, random_state)
+
+
+def _shap_values(
+    bundle: Bundle, ids: Sequence[str] | None, data: TableName | str | pd.DataFrame, max_rows: int, random_state: int
+) -> ShapResult:
     rows = select_rows(bundle, ids, data, max_rows, random_state)
     adapter = bundle.model
     x = adapter.prepare(rows)

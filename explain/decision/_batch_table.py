@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._progress import Progress, report
 from explain.bundle._bundle import Bundle, TableName
 from explain.decision._decision import explain_decisions
@@ -47,6 +48,7 @@ def explained_rows(bundle: Bundle, frame: pd.DataFrame, *, contributions: bool =
     return pd.DataFrame(rows, columns=columns)
 
 
+@uses_all_cores
 def verdicts_with_reasons(
     bundle: Bundle, *, table: TableName = "decisions", progress: Progress | None = None
 ) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._params import check_int
 from explain._progress import Progress, report
 from explain.bundle._bundle import Bundle, TableName
@@ -74,6 +75,7 @@ def paged_in_database(bundle: Bundle, table: TableName = "decisions") -> SqlDeci
     return bundle.sql if table == "decisions" and bundle.decisions_frame is None else None
 
 
+@uses_all_cores
 def scores_by_id(bundle: Bundle, *, progress: Progress | None = None) -> pd.Series:
     """Every decision's score, indexed by id: a database query is read in bounded batches
     (:data:`~explain.bundle._sql.SQL_CHUNK_ROWS` rows at a time, each scored and let go)."""

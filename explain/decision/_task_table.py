@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain.bundle._bundle import Bundle, TableName
 from explain.bundle._formatting import is_missing
 from explain.bundle._task_rules import class_verdicts, target_verdicts
@@ -29,6 +30,7 @@ def outcome_text(bundle: Bundle, outcome: object) -> str:
     return bundle.spec.outcome_label(outcome)
 
 
+@uses_all_cores
 def task_decisions(bundle: Bundle, table: TableName = "decisions") -> pd.DataFrame:
     """Every row's verdict and its chance (multiclass: of the most probable class) or estimate
     (regression), and the known outcome in words; indexed by id, in the table's order."""

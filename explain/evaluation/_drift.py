@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from explain._cores import uses_all_cores
 from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
@@ -260,6 +261,7 @@ def _batch_table(bundle: Bundle, batch: str | pd.DataFrame) -> tuple[str, pd.Dat
     return batch, bundle.table(batch)
 
 
+@uses_all_cores
 def batch_drift(
     bundle: Bundle,
     *,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
 
+from explain._cores import uses_all_cores
 from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
@@ -255,6 +256,7 @@ def _cases(
     return tuple(CaseError(str(ids[i]), kind, float(scores[i]), float(y[i]), float(loss[i])) for i in rows)
 
 
+@uses_all_cores
 def error_segments(
     bundle: Bundle,
     *,

@@ -32,6 +32,7 @@ from typing import Generic, Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
@@ -284,6 +285,7 @@ def error_gaps(rates: np.ndarray, judged: np.ndarray) -> np.ndarray:
     return np.asarray(usable & worse & (rates > best))
 
 
+@uses_all_cores
 def group_fairness(
     bundle: Bundle,
     *,

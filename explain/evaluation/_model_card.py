@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._stamp import AuditStamp, make_stamp
 from explain.attribution._importance import weighted_scores
 from explain.bundle._bundle import Bundle
@@ -92,6 +93,7 @@ def _sensitive_shares(bundle: Bundle, max_rows: int = 500) -> dict[str, float]:
     return {f: float(magnitude[bundle.features.index(f)] / total) for f in bundle.spec.sensitive_features}
 
 
+@uses_all_cores
 def model_card(bundle: Bundle) -> ModelCard:
     """The model card of a bundle.
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
+from explain._cores import uses_all_cores
 from explain._params import check_int, check_number
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
@@ -215,6 +216,7 @@ def calibration_bins(
     return predicted[keep], observed[keep], count[keep].astype(int)
 
 
+@uses_all_cores
 def model_performance(
     bundle: Bundle,
     *,

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._progress import Progress, report
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
@@ -123,6 +124,7 @@ class TaskFairnessResult(ByColumn[TaskColumnFairness]):
     stamp: AuditStamp
 
 
+@uses_all_cores
 def task_fairness(
     bundle: Bundle,
     *,

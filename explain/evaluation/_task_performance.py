@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explain._cores import uses_all_cores
 from explain._stamp import AuditStamp, make_stamp
 from explain.bundle._bundle import Bundle
 from explain.errors import OutcomesMissingError, UnsupportedTaskError
@@ -92,6 +93,7 @@ class RegressionPerformance:
         return pd.DataFrame({"actual": self.actual, "estimate": self.predicted, "residual": self.residuals})
 
 
+@uses_all_cores
 def task_performance(bundle: Bundle) -> MulticlassPerformance | RegressionPerformance:
     """Performance of a multiclass or regression bundle's model on its reference data with outcomes."""
     task = bundle.model.task

@@ -11,13 +11,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar, Literal, NamedTuple, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol, Self, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from explain._task import Task as Task
 from explain.errors import FeatureNotFoundError, UnsupportedTaskError
+
+if TYPE_CHECKING:
+    from explain.models._tree_arrays import TreeArrays
 
 #: The space a model's raw output lives in, where its contributions add up:
 #: ``log-odds`` (binary, or each class of a one-vs-rest multiclass model), ``probability``
@@ -118,6 +121,9 @@ class ModelAdapter(Protocol):
 
     def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
         """SHAP interaction values (rows × inputs × inputs) for prepared rows, or None."""
+
+    def tree_arrays(self) -> TreeArrays | None:
+        """The trees as flat arrays for the compiled engine, or None."""
 
     def accepts_missing(self, name: str, row: pd.DataFrame) -> bool:
         """Whether the model scores ``row`` with input ``name`` missing."""
@@ -272,6 +278,11 @@ class TabularAdapter:
 
     def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
         """No exact interaction values unless the family overrides this."""
+        return None
+
+    def tree_arrays(self) -> TreeArrays | None:
+        """The model's trees as flat arrays for the compiled engine (None: not a tree ensemble
+        it reads; such models are re-predicted through their own predict)."""
         return None
 
     def renamed(self, names: dict[str, str]) -> Self:

@@ -14,13 +14,14 @@ from explain._cores import thread_budget
 from explain.errors import UnsupportedModelError
 from explain.models._base import Attribution, OutputSpace, TabularAdapter, Task
 from explain.models._lightgbm_text import LightGBMText, canonical_text, parse_lightgbm_text
+from explain.models._tree_arrays import TreeArrays, from_lightgbm, model_matrix
 
 if TYPE_CHECKING:
-    from explain.models._tree_arrays import TreeArrays
     from explain.models._tree_engine import TreeShapEngine
 
 #: From this many rows on, contributions come from the compiled engine (its tables are built
-#: once per model, in about a tenth of a second); fewer rows use LightGBM's own until then.
+#: once per model, in about a tenth of a second); fewer rows (a decision's page) use LightGBM's
+#: own, which needs no compiled code at start. The choice depends on the row count alone.
 ENGINE_MIN_ROWS = 200
 #: LightGBM objectives by the task they train for and the space their raw output is in.
 _OBJECTIVES: dict[str, tuple[Task, OutputSpace]] = {
@@ -67,8 +68,6 @@ class LightGBMAdapter(TabularAdapter):
 
     def tree_arrays(self) -> TreeArrays:
         """The trees as flat arrays (parsed again from the canonical text)."""
-        from explain.models._tree_arrays import from_lightgbm
-
         return from_lightgbm(parse_lightgbm_text(self.canonical.encode("utf-8"), source="the model"))
 
     def _encode_categories(self, column: pd.Series, known: tuple[str, ...]) -> pd.Series:
@@ -82,23 +81,24 @@ class LightGBMAdapter(TabularAdapter):
 
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
         """The raw score from LightGBM itself (log-odds, margins per class, or the link space)."""
-        x = self.prepare(frame)
-        return np.asarray(self.estimator.predict(x, raw_score=True, num_threads=thread_budget()), dtype=float)
+        matrix = model_matrix(self.prepare(frame))
+        return np.asarray(self.estimator.predict(matrix, raw_score=True, num_threads=thread_budget()), dtype=float)
 
     def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
         """Exact path-dependent TreeSHAP, per class for multiclass: the compiled engine (Fast
         TreeSHAP v2) for batches, LightGBM's own ``pred_contrib`` for a few rows or a model whose
         tables would be too large. Both agree to rounding (tested to 1e-9)."""
-        engine = self.treeshap_engine() if len(x) >= ENGINE_MIN_ROWS or "_engine" in self.__dict__ else None
+        engine = self.treeshap_engine() if len(x) >= ENGINE_MIN_ROWS else None
+        matrix = model_matrix(x)
         if engine is not None:
-            from explain.models._tree_arrays import model_matrix
-
-            phi = engine.contributions(model_matrix(x), threads=thread_budget())
+            phi = engine.contributions(matrix, threads=thread_budget())
             name = "Fast TreeSHAP v2 (exact, path-dependent)"
             if self.task == "multiclass":
                 return Attribution(phi, np.tile(engine.base, (len(x), 1)), name)
             return Attribution(phi[:, :, 0], np.full(len(x), engine.base[0]), name)
-        contrib = np.asarray(self.estimator.predict(x, pred_contrib=True, num_threads=thread_budget()), dtype=float)
+        contrib = np.asarray(
+            self.estimator.predict(matrix, pred_contrib=True, num_threads=thread_budget()), dtype=float
+        )
         name = "LightGBM TreeSHAP (exact, path-dependent)"
         if self.task == "multiclass":  # one block of inputs + bias per class, classes side by side
             blocks = contrib.reshape(len(x), len(self.classes), len(self.feature_names) + 1)

@@ -4,7 +4,7 @@ explained exactly by shap's TreeExplainer on the encoded columns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,9 @@ import pandas as pd
 from explain.models._base import Attribution
 from explain.models._pipeline import final_step
 from explain.models._sklearn import SklearnAdapter
+
+if TYPE_CHECKING:
+    from explain.models._tree_arrays import TreeArrays
 
 
 @dataclass(eq=False)
@@ -43,6 +46,19 @@ class SklearnTreeAdapter(SklearnAdapter):
         if values.ndim == 3:  # (rows, encoded, 2): keep the positive class
             values = values[:, :, 1]
         return Attribution(self.sum_back(values), np.full(len(x), float(expected[-1])), name)
+
+    def tree_arrays(self) -> TreeArrays | None:
+        """A random forest or extra trees fitted on the raw inputs (no Pipeline, no categories)
+        as flat arrays; None for other ensembles, which are re-predicted through scikit-learn."""
+        from explain.models._tree_arrays import from_sklearn_forest
+
+        if (
+            self.categories
+            or self.output_space not in ("probability", "target")
+            or self.estimator is not final_step(self.estimator)
+        ):
+            return None
+        return from_sklearn_forest(self.estimator)
 
     def interaction_values(self, x: pd.DataFrame) -> np.ndarray | None:
         """Interaction values on the encoded columns, summed back to pairs of raw inputs."""

@@ -18,24 +18,23 @@ import pandas as pd
 from explain.models._lightgbm_text import LightGBMText
 from explain.models._lightgbm_trees import CATEGORICAL_MASK, DEFAULT_LEFT_MASK
 
-#: Split kinds the kernels know.
-NUMERIC, CATEGORICAL = 0, 1
-#: LightGBM's missing-value types (bits 2-3 of ``decision_type``).
-MISSING_NONE, MISSING_ZERO, MISSING_NAN = 0, 1, 2
+#: Split rules the kernels know: a number compared with the threshold, a missing value read as
+#: zero (LightGBM's missing type None); the same with zero (and missing) sent the default way
+#: (type Zero); missing values sent the default way (type NaN); a category looked up in a bitset.
+RULE_NUMBER, RULE_ZERO_MISSING, RULE_NAN_MISSING, RULE_CATEGORY = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False)
 class TreeArrays:
     """Internal nodes (``n_*``), leaves (``leaf_*``) and trees (``tree_*``) of one ensemble.
 
-    The raw output of a row is ``scale * Σ_t leaf_value[leaf_t(x)]`` (one column per output:
+    The raw output of a row is ``Σ_t leaf_value[leaf_t(x)] / divisor`` (one column per output:
     one for a binary or regression model, one per class otherwise).
     """
 
     n_feature: np.ndarray  # int32: the input each split reads
     n_threshold: np.ndarray  # float64
-    n_kind: np.ndarray  # int8: NUMERIC or CATEGORICAL
-    n_missing: np.ndarray  # int8: MISSING_NONE / ZERO / NAN
+    n_rule: np.ndarray  # int8: one of the RULE_* values
     n_default_left: np.ndarray  # bool: where a missing value goes
     n_left: np.ndarray  # int32: global node index, or ~global leaf index
     n_right: np.ndarray  # int32
@@ -49,7 +48,7 @@ class TreeArrays:
     tree_node_start: np.ndarray  # int32 (trees + 1): tree t's nodes are [start[t], start[t+1])
     tree_leaf_start: np.ndarray  # int32 (trees + 1)
     tree_output: np.ndarray  # int32: the output column a tree adds to (-1: all of them)
-    scale: float
+    divisor: float  # the number of trees of an averaging ensemble, else 1
     n_outputs: int
     n_features: int
     float32_inputs: bool = False  # scikit-learn compares float32 copies of the inputs
@@ -58,11 +57,6 @@ class TreeArrays:
     def n_trees(self) -> int:
         """Number of trees."""
         return len(self.tree_root)
-
-    def trees_using(self) -> list[np.ndarray]:
-        """For each input, the trees that split on it (the only ones a change to it can move)."""
-        owner = np.repeat(np.arange(self.n_trees), np.diff(self.tree_node_start))
-        return [np.unique(owner[self.n_feature == f]).astype(np.int32) for f in range(self.n_features)]
 
 
 def model_matrix(x: pd.DataFrame) -> np.ndarray:
@@ -83,7 +77,7 @@ def model_matrix(x: pd.DataFrame) -> np.ndarray:
 def from_lightgbm(model: LightGBMText) -> TreeArrays:
     """The trees of a validated LightGBM text model."""
     outputs = model.num_tree_per_iteration
-    feature, threshold, kind, missing, default_left, left, right, cover = ([] for _ in range(8))
+    feature, threshold, rule, default_left, left, right, cover = ([] for _ in range(7))
     cat_start: list[np.ndarray] = []
     cat_len: list[np.ndarray] = []
     cat_bits: list[np.ndarray] = []
@@ -106,8 +100,7 @@ def from_lightgbm(model: LightGBMText) -> TreeArrays:
         categorical = (kinds & CATEGORICAL_MASK).astype(bool)
         feature.append(tree.split_feature)
         threshold.append(np.where(categorical, 0.0, tree.threshold))
-        kind.append(np.where(categorical, CATEGORICAL, NUMERIC))
-        missing.append((kinds >> 2) & 3)
+        rule.append(np.where(categorical, RULE_CATEGORY, (kinds >> 2) & 3))  # LightGBM's missing types are 0, 1, 2
         default_left.append((kinds & DEFAULT_LEFT_MASK).astype(bool))
         left.append(np.where(tree.left_child >= 0, tree.left_child + nodes, ~(~tree.left_child + leaves)))
         right.append(np.where(tree.right_child >= 0, tree.right_child + nodes, ~(~tree.right_child + leaves)))
@@ -126,8 +119,7 @@ def from_lightgbm(model: LightGBMText) -> TreeArrays:
     return TreeArrays(
         n_feature=_joined(feature, np.int32),
         n_threshold=_joined(threshold, np.float64),
-        n_kind=_joined(kind, np.int8),
-        n_missing=_joined(missing, np.int8),
+        n_rule=_joined(rule, np.int8),
         n_default_left=_joined(default_left, np.bool_),
         n_left=_joined(left, np.int32),
         n_right=_joined(right, np.int32),
@@ -141,7 +133,7 @@ def from_lightgbm(model: LightGBMText) -> TreeArrays:
         tree_node_start=np.asarray(node_start, dtype=np.int32),
         tree_leaf_start=np.asarray(leaf_start, dtype=np.int32),
         tree_output=np.asarray(tree_output, dtype=np.int32),
-        scale=1.0 / iterations if model.average_output else 1.0,
+        divisor=float(iterations) if model.average_output else 1.0,
         n_outputs=outputs,
         n_features=model.num_features,
     )
@@ -201,8 +193,7 @@ def from_sklearn_forest(forest: Any) -> TreeArrays | None:
     return TreeArrays(
         n_feature=_joined(feature, np.int32),
         n_threshold=_joined(threshold, np.float64),
-        n_kind=np.zeros(internal, dtype=np.int8),
-        n_missing=np.full(internal, MISSING_NAN, dtype=np.int8),
+        n_rule=np.full(internal, RULE_NAN_MISSING, dtype=np.int8),
         n_default_left=_joined(default_left, np.bool_),
         n_left=_joined(left, np.int32),
         n_right=_joined(right, np.int32),
@@ -216,7 +207,7 @@ def from_sklearn_forest(forest: Any) -> TreeArrays | None:
         tree_node_start=np.asarray(node_start, dtype=np.int32),
         tree_leaf_start=np.asarray(leaf_start, dtype=np.int32),
         tree_output=np.full(len(roots), -1, dtype=np.int32),
-        scale=1.0 / len(forest.estimators_),
+        divisor=float(len(forest.estimators_)),
         n_outputs=n_outputs,
         n_features=int(forest.n_features_in_),
         float32_inputs=True,

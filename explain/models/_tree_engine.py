@@ -30,8 +30,7 @@ MAX_PATH_INPUTS = 24
 def _split_args(trees: TreeArrays) -> tuple[np.ndarray, ...]:
     return (
         trees.n_feature,
-        trees.n_kind,
-        trees.n_missing,
+        trees.n_rule,
         trees.n_default_left,
         trees.n_threshold,
         trees.n_left,
@@ -49,17 +48,26 @@ def input_matrix(trees: TreeArrays, x: np.ndarray) -> np.ndarray:
 
 
 def expected_values(trees: TreeArrays) -> np.ndarray:
-    """Each output's mean over the training rows, weighted as the trees saw them (the SHAP base)."""
-    out = np.zeros(trees.n_outputs)
+    """Each output's mean over the training rows, weighted as the trees saw them (the SHAP base).
+
+    Computed term by term in LightGBM's own order (``Tree::ExpectedValue``, tree after tree), so
+    the base value is the same number LightGBM's ``pred_contrib`` reports, to the last bit."""
+    out = [0.0] * trees.n_outputs
+    cover = trees.leaf_cover.tolist()
     for t in range(trees.n_trees):
-        first, last = trees.tree_leaf_start[t], trees.tree_leaf_start[t + 1]
-        values = trees.leaf_value[first:last]
-        if last - first == 1:
-            mean = values[0]
-        else:
-            mean = (trees.leaf_cover[first:last, None] * values).sum(axis=0) / trees.n_cover[trees.tree_root[t]]
-        out += mean
-    return out * trees.scale
+        first, last = int(trees.tree_leaf_start[t]), int(trees.tree_leaf_start[t + 1])
+        outputs = range(trees.n_outputs) if trees.tree_output[t] < 0 else (int(trees.tree_output[t]),)
+        for k in outputs:
+            values = trees.leaf_value[first:last, k].tolist()
+            if last - first == 1:
+                mean = values[0]
+            else:
+                total = float(trees.n_cover[trees.tree_root[t]])
+                mean = 0.0
+                for count, value in zip(cover[first:last], values, strict=True):
+                    mean += (count / total) * value
+            out[k] += mean
+    return np.asarray(out) / trees.divisor
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,14 +96,14 @@ class TreeShapEngine:
         trees = self.trees
         rows = input_matrix(trees, x)
         phi = np.zeros((len(rows), trees.n_features, trees.n_outputs))
-        kind, missing, default_left, threshold = trees.n_kind, trees.n_missing, trees.n_default_left, trees.n_threshold
+        rule, default_left, threshold = trees.n_rule, trees.n_default_left, trees.n_threshold
 
         def work(start: int, stop: int) -> None:
             kernels.treeshap(
                 rows, start, stop, trees.tree_node_start, trees.tree_leaf_start, trees.tree_output, trees.n_feature,
-                kind, missing, default_left, threshold, trees.n_cat_start, trees.n_cat_len, trees.cat_bits,
+                rule, default_left, threshold, trees.n_cat_start, trees.n_cat_len, trees.cat_bits,
                 trees.leaf_value, self.path_start, self.path_node, self.path_left, self.path_slot, self.slot_start,
-                self.slot_feature, self.slot_zero, self.table_start, self.table, trees.scale, phi,
+                self.slot_feature, self.slot_zero, self.table_start, self.table, trees.divisor, phi,
             )  # fmt: skip
 
         run_split(work, len(rows), threads)
@@ -164,17 +172,22 @@ class PermutedPredictions:
         self.rows = input_matrix(trees, x)
         self.threads = threads
         self.leaves = np.zeros((len(self.rows), trees.n_trees), dtype=np.int32)
-        self._using = trees.trees_using()
+        n_leaves = len(trees.leaf_cover)
+        self._parents = kernels.path_sizes(
+            trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left,
+            trees.n_right, np.zeros(n_leaves, dtype=np.int64), np.zeros(n_leaves, dtype=np.int64),
+        )  # fmt: skip
         args = _split_args(trees)
 
         def work(start: int, stop: int) -> None:
             kernels.leaf_indices(self.rows, start, stop, trees.tree_root, *args, self.leaves)
 
         run_split(work, len(self.rows), threads)
+        self.leaves_by_tree = np.ascontiguousarray(self.leaves.T)
         self.base = self._leaf_sum()
 
     def _leaf_sum(self) -> np.ndarray:
-        """Σ_t leaf_value of the rows (rows × outputs), before the ensemble's scale."""
+        """Σ_t leaf_value of the rows (rows × outputs), in tree order."""
         total = np.zeros((len(self.rows), self.trees.n_outputs))
         for t in range(self.trees.n_trees):
             total += self.trees.leaf_value[self.leaves[:, t]]
@@ -182,22 +195,49 @@ class PermutedPredictions:
 
     def raw(self) -> np.ndarray:
         """The ensemble's output of the rows (rows × outputs)."""
-        return self.base * self.trees.scale
+        return self.base / self.trees.divisor
 
     def permuted(self, column: int, orders: np.ndarray) -> np.ndarray:
         """Output when input ``column`` of row ``i`` reads row ``orders[r, i]``'s value, for every
-        repeat ``r`` at once: repeats × rows × outputs."""
+        repeat ``r`` at once: repeats × rows × outputs.
+
+        Each row's output is a fixed function of the leaves it reaches (the trees that never split
+        on the input summed once, plus the others in order), so rows that reach the same leaves
+        tie exactly, as they do in the model's own output; the values match the model's to
+        rounding. An averaging forest, whose class shares tie often between different leaves, is
+        summed over all trees in the library's order instead: equal to its own output to the bit.
+        """
         trees = self.trees
         replacements = np.ascontiguousarray(self.rows[:, column][orders])
-        change = np.zeros((len(orders), len(self.rows), trees.n_outputs))
-        using = self._using[column]
+        owner = np.repeat(np.arange(trees.n_trees), np.diff(trees.tree_node_start))
+        splitting = np.zeros(trees.n_trees, dtype=bool)
+        splitting[owner[trees.n_feature == column]] = True
+        walked = (
+            np.arange(trees.n_trees, dtype=np.int32)
+            if trees.divisor != 1.0
+            else np.flatnonzero(splitting).astype(np.int32)
+        )
+        fixed = np.zeros((len(self.rows), trees.n_outputs))
+        if len(walked) < trees.n_trees:
+            for t in np.flatnonzero(~splitting):
+                fixed += trees.leaf_value[self.leaves_by_tree[t]]
+        n_leaves = len(trees.leaf_cover)
+        tops = np.empty(n_leaves, dtype=np.int32)
+        low = np.empty(n_leaves)
+        high = np.empty(n_leaves)
+        node_parent, leaf_parent = self._parents
+        kernels.column_paths(
+            leaf_parent, node_parent, trees.n_feature, trees.n_rule, trees.n_threshold, trees.n_left, column,
+            tops, low, high,
+        )  # fmt: skip
+        sums = np.zeros((len(orders), len(self.rows), trees.n_outputs))
         args = _split_args(trees)
 
         def work(start: int, stop: int) -> None:
-            kernels.permuted_change(
-                self.rows, column, replacements, using, self.leaves, start, stop, trees.tree_root, *args,
-                trees.leaf_value, change,
+            kernels.permuted_sums(
+                self.rows, column, replacements, walked, self.leaves_by_tree, tops, low, high, start, stop, *args,
+                trees.leaf_value, sums,
             )  # fmt: skip
 
         run_split(work, len(self.rows), self.threads)
-        return (self.base[None, :, :] + change) * trees.scale
+        return (fixed[None, :, :] + sums) / trees.divisor

@@ -51,7 +51,13 @@ def test_two_local_workers_give_the_single_process_results(loan: Bundle, tmp_pat
     assert len(got) == len(loan.decisions) == result.rows
     want = explained_rows(loan, loan.decisions)
     got = got.set_index("id").loc[want["id"]].reset_index()
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # partitions of 150 rows are explained by LightGBM's own TreeSHAP, the whole table by the
+    # compiled engine: the same numbers to rounding, and the same base, verdicts and reasons
+    contribution_columns = [c for c in want.columns if c.startswith(CONTRIBUTION_PREFIX)]
+    pd.testing.assert_frame_equal(
+        got.drop(columns=contribution_columns), want.drop(columns=contribution_columns), check_exact=True
+    )
+    np.testing.assert_allclose(got[contribution_columns], want[contribution_columns], rtol=0, atol=1e-12)
     contributions = got[[CONTRIBUTION_PREFIX + f for f in loan.features]].to_numpy()
     raw = loan.model.predict_raw(loan.decisions.loc[got["id"]])
     np.testing.assert_allclose(got["baseline"].to_numpy() + contributions.sum(axis=1), raw, rtol=0, atol=1e-9)

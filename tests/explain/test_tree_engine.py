@@ -5,6 +5,8 @@ and leaf walks equal to LightGBM's and scikit-learn's own predictions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
@@ -179,3 +181,76 @@ def test_leaf_walks_equal_scikit_learn_forests() -> None:
         np.abs(PermutedPredictions(trees, np.nan_to_num(x)).raw()[:, 0] - regressor.predict(np.nan_to_num(x))).max()
         <= EXACT
     )
+
+
+def _forest_bundle(tmp_path: Path, task: str) -> Bundle:
+    """A bundle around a scikit-learn random forest fitted on raw numeric inputs."""
+    from explain import load_bundle, write_bundle
+    from explain.bundle._spec_parse import parse_spec
+
+    rng = np.random.default_rng(5)
+    n = 1_500
+    frame = pd.DataFrame(rng.normal(size=(n, 4)), columns=["w", "x", "y", "z"])
+    frame.loc[rng.random(n) < 0.05, "y"] = np.nan
+    signal = frame["w"] * 2 + frame["x"] * frame["z"] + np.nan_to_num(frame["y"].to_numpy())
+    if task == "binary":
+        model: RandomForestClassifier | ExtraTreesRegressor = RandomForestClassifier(
+            n_estimators=30, max_depth=7, random_state=0
+        )
+        frame["outcome"] = (signal + rng.normal(size=n) > 0).astype(int)
+    else:
+        model = ExtraTreesRegressor(n_estimators=20, max_depth=9, random_state=0)
+        frame["outcome"] = signal + rng.normal(size=n)
+    model.fit(frame[["w", "x", "y", "z"]].iloc[:600], frame["outcome"].iloc[:600])
+    frame.index = pd.Index([f"R{i}" for i in range(n)], name="id")
+    spec = parse_spec(
+        {"name": "Forest", "outcome_column": "outcome"} | ({} if task == "binary" else {"task": "regression"})
+    )
+    path = write_bundle(
+        tmp_path / task, spec=spec, model=model, decisions=frame.iloc[600:800], reference=frame.iloc[800:]
+    )
+    return load_bundle(path)
+
+
+@pytest.mark.parametrize("name", ["loan", "fraud", "grades", "limits"])
+def test_fast_permutation_importance_equals_repredicting(bundles: dict[str, Bundle], name: str) -> None:
+    from explain import permutation_importance
+
+    bundle = bundles[name]
+    options = {"n_repeats": 2, "n_bootstrap": 30, "max_rows": 800, "random_state": 7}
+    fast = permutation_importance(bundle, **options)  # type: ignore[arg-type]
+    slow = permutation_importance(bundle, method="repredict", **options)  # type: ignore[arg-type]
+    assert fast.features == slow.features
+    assert np.abs(fast.importance - slow.importance).max() <= EXACT
+    assert np.abs(fast.low - slow.low).max() <= EXACT and np.abs(fast.high - slow.high).max() <= EXACT
+    assert fast.baseline_score == slow.baseline_score
+    assert np.abs(fast.importance).max() > 0.001  # shuffling does change the score
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_fast_permutation_importance_on_scikit_learn_forests(tmp_path: Path, task: str) -> None:
+    from explain import permutation_importance
+
+    bundle = _forest_bundle(tmp_path, task)
+    assert bundle.model.tree_arrays() is not None
+    options = {"n_repeats": 3, "n_bootstrap": 40, "random_state": 1}
+    fast = permutation_importance(bundle, **options)  # type: ignore[arg-type]
+    slow = permutation_importance(bundle, method="repredict", **options)  # type: ignore[arg-type]
+    assert np.abs(fast.importance - slow.importance).max() <= EXACT
+    assert np.abs(fast.high - slow.high).max() <= EXACT
+    assert fast.to_frame()["feature"].iloc[0] == "w"
+
+
+def test_permuted_predictions_equal_predicting_the_shuffled_rows(loan: Bundle) -> None:
+    adapter = loan.model
+    x = adapter.prepare(loan.table("reference"))
+    engine = PermutedPredictions(adapter.tree_arrays(), model_matrix(x), threads=2)
+    orders = np.stack([np.random.default_rng(s).permutation(len(x)) for s in range(3)])
+    for column, name in enumerate(x.columns):
+        ours = engine.permuted(column, orders)
+        for r, order in enumerate(orders):
+            shuffled = x.copy()
+            shuffled[name] = x[name].to_numpy()[order]
+            if isinstance(x[name].dtype, pd.CategoricalDtype):
+                shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
+            assert np.abs(ours[r, :, 0] - adapter.predict_raw(shuffled)).max() <= EXACT
