@@ -151,8 +151,10 @@ def _permuted_predictions(
     if trees is None:
         return None
     from explain.models._tree_arrays import model_matrix
-    from explain.models._tree_engine import PermutedPredictions
+    from explain.models._tree_engine import MAX_LEAF_MATRIX_BYTES, PermutedPredictions
 
+    if 4 * len(x) * trees.n_trees > MAX_LEAF_MATRIX_BYTES:
+        return None
     engine = PermutedPredictions(trees, model_matrix(x), threads=thread_budget())
 
     def as_raw(total: np.ndarray) -> np.ndarray:

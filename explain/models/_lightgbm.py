@@ -48,6 +48,7 @@ class LightGBMAdapter(TabularAdapter):
     family: ClassVar[str] = "lightgbm"
     has_interactions: ClassVar[bool] = True
     canonical: str = ""
+    averaged_over: int = 1  # random-forest mode (average_output): the iterations LightGBM averages
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (for a Dask worker) without the engine's tables: the worker builds its own."""
@@ -82,7 +83,8 @@ class LightGBMAdapter(TabularAdapter):
     def predict_raw(self, frame: pd.DataFrame) -> np.ndarray:
         """The raw score from LightGBM itself (log-odds, margins per class, or the link space)."""
         matrix = model_matrix(self.prepare(frame))
-        return np.asarray(self.estimator.predict(matrix, raw_score=True, num_threads=thread_budget()), dtype=float)
+        raw = np.asarray(self.estimator.predict(matrix, raw_score=True, num_threads=thread_budget()), dtype=float)
+        return raw / self.averaged_over if self.averaged_over != 1 else raw  # raw_score skips the average
 
     def contributions(self, x: pd.DataFrame, background: pd.DataFrame | None, random_state: int) -> Attribution:
         """Exact path-dependent TreeSHAP, per class for multiclass: the compiled engine (Fast
@@ -99,6 +101,8 @@ class LightGBMAdapter(TabularAdapter):
         contrib = np.asarray(
             self.estimator.predict(matrix, pred_contrib=True, num_threads=thread_budget()), dtype=float
         )
+        if self.averaged_over != 1:  # pred_contrib skips a random-forest model's average
+            contrib = contrib / self.averaged_over
         name = "LightGBM TreeSHAP (exact, path-dependent)"
         if self.task == "multiclass":  # one block of inputs + bias per class, classes side by side
             blocks = contrib.reshape(len(x), len(self.classes), len(self.feature_names) + 1)
@@ -182,4 +186,7 @@ def adapt_lightgbm(
         classes=("0", "1") if task == "binary" else classes,
         task_note=f"LightGBM objective {parsed.objective!r}",
         canonical=canonical_text(parsed),
+        averaged_over=max(len(parsed.trees) // max(parsed.num_tree_per_iteration, 1), 1)
+        if parsed.average_output
+        else 1,
     )

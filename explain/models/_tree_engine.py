@@ -25,6 +25,11 @@ from explain.models._tree_arrays import TreeArrays
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 #: Above this many distinct inputs on one path a leaf's table alone would be too large.
 MAX_PATH_INPUTS = 24
+#: Permutation importance keeps every row's leaf in every tree (4 bytes each) up to this size;
+#: beyond it the model re-predicts each shuffled copy.
+MAX_LEAF_MATRIX_BYTES = 1024 * 1024 * 1024
+#: LightGBM's kZeroThreshold (1e-35f).
+_ZERO = float(np.float32(1e-35))
 
 
 def _split_args(trees: TreeArrays) -> tuple[np.ndarray, ...]:
@@ -42,9 +47,13 @@ def _split_args(trees: TreeArrays) -> tuple[np.ndarray, ...]:
 
 
 def input_matrix(trees: TreeArrays, x: np.ndarray) -> np.ndarray:
-    """Rows as the kernels read them: C-ordered float64, rounded to float32 first for scikit-learn."""
-    x = np.asarray(x, dtype=np.float32 if trees.float32_inputs else np.float64)
-    return np.ascontiguousarray(x, dtype=np.float64)
+    """Rows as the kernels read them: C-ordered float64; rounded to float32 first for
+    scikit-learn; for LightGBM, values within 1e-35 of zero read as zero (its row reader drops them)."""
+    if trees.float32_inputs:
+        return np.ascontiguousarray(np.asarray(x, dtype=np.float32), dtype=np.float64)
+    rows = np.array(x, dtype=np.float64, order="C")  # a copy: the caller's matrix is left alone
+    rows[np.abs(rows) <= _ZERO] = 0.0
+    return rows
 
 
 def expected_values(trees: TreeArrays) -> np.ndarray:
@@ -110,26 +119,32 @@ class TreeShapEngine:
         return phi
 
 
-def table_bytes_needed(trees: TreeArrays) -> tuple[int, int, np.ndarray, np.ndarray]:
-    """Bytes the tables would take, the widest path's distinct inputs, and each leaf's path
-    length and distinct inputs (counted without building anything)."""
+def table_bytes_needed(trees: TreeArrays) -> tuple[int, np.ndarray, np.ndarray]:
+    """Bytes the engine would hold (tables, paths and slots), and each leaf's path length and
+    distinct inputs. The path lengths are counted first, in one pass over the nodes, so a model
+    of absurdly long paths is refused before anything walks them."""
     n_leaves = len(trees.leaf_cover)
     depth = np.zeros(n_leaves, dtype=np.int64)
+    kernels.leaf_depths(trees.tree_node_start, trees.n_left, trees.n_right, depth)
+    path_bytes = 9 * int(depth.sum()) + 12 * n_leaves
+    if path_bytes > MAX_TABLE_BYTES:
+        return 1 << 62, depth, np.zeros(n_leaves, dtype=np.int64)
     unique = np.zeros(n_leaves, dtype=np.int64)
     kernels.path_sizes(
         trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left, trees.n_right,
         depth, unique,
     )  # fmt: skip
-    widest = int(unique.max()) if n_leaves else 0
-    if widest > MAX_PATH_INPUTS:
-        return 1 << 62, widest, depth, unique
-    return int(8 * np.sum(np.left_shift(1, unique))), widest, depth, unique
+    if n_leaves and int(unique.max()) > MAX_PATH_INPUTS:
+        return 1 << 62, depth, unique
+    return path_bytes + 12 * int(unique.sum()) + 8 * int(np.sum(np.left_shift(1, unique))), depth, unique
 
 
 def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads: int = 1) -> TreeShapEngine | None:
     """The engine for ``trees``, or None when its tables would pass ``max_bytes``
     (default :data:`MAX_TABLE_BYTES`)."""
-    needed, _widest, depth, unique = table_bytes_needed(trees)
+    if (trees.tree_output < 0).any():  # trees that add to every output (a forest): not this engine's
+        return None
+    needed, depth, unique = table_bytes_needed(trees)
     if needed > (MAX_TABLE_BYTES if max_bytes is None else max_bytes):
         return None
     n_leaves = len(depth)
@@ -165,13 +180,14 @@ def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads:
 
 
 class PermutedPredictions:
-    """Summed leaf values of rows, and of the same rows with one input shuffled."""
+    """Summed leaf values of rows, and of the same rows with one input shuffled (holds every
+    row's leaf in every tree: see :data:`MAX_LEAF_MATRIX_BYTES`)."""
 
     def __init__(self, trees: TreeArrays, x: np.ndarray, threads: int | None = None) -> None:
         self.trees = trees
         self.rows = input_matrix(trees, x)
         self.threads = threads
-        self.leaves = np.zeros((len(self.rows), trees.n_trees), dtype=np.int32)
+        self.leaves_by_tree = np.zeros((trees.n_trees, len(self.rows)), dtype=np.int32)
         n_leaves = len(trees.leaf_cover)
         self._parents = kernels.path_sizes(
             trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left,
@@ -180,17 +196,16 @@ class PermutedPredictions:
         args = _split_args(trees)
 
         def work(start: int, stop: int) -> None:
-            kernels.leaf_indices(self.rows, start, stop, trees.tree_root, *args, self.leaves)
+            kernels.leaf_indices(self.rows, start, stop, trees.tree_root, *args, self.leaves_by_tree)
 
         run_split(work, len(self.rows), threads)
-        self.leaves_by_tree = np.ascontiguousarray(self.leaves.T)
         self.base = self._leaf_sum()
 
     def _leaf_sum(self) -> np.ndarray:
         """Σ_t leaf_value of the rows (rows × outputs), in tree order."""
         total = np.zeros((len(self.rows), self.trees.n_outputs))
         for t in range(self.trees.n_trees):
-            total += self.trees.leaf_value[self.leaves[:, t]]
+            total += self.trees.leaf_value[self.leaves_by_tree[t]]
         return total
 
     def raw(self) -> np.ndarray:
@@ -205,7 +220,8 @@ class PermutedPredictions:
         on the input summed once, plus the others in order), so rows that reach the same leaves
         tie exactly, as they do in the model's own output; the values match the model's to
         rounding. An averaging forest, whose class shares tie often between different leaves, is
-        summed over all trees in the library's order instead: equal to its own output to the bit.
+        summed over all trees in the library's order instead (equal to its own output to
+        rounding, its ties kept).
         """
         trees = self.trees
         replacements = np.ascontiguousarray(self.rows[:, column][orders])

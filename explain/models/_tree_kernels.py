@@ -64,7 +64,7 @@ def _missing_left(value, node, rule, default_left, threshold):
 def leaf_indices(
     X, start, stop, roots, feature, rule, default_left, threshold, left, right, cat_start, cat_len, cat_bits, out,
 ):  # fmt: skip
-    """``out[i, t]``: the global leaf row ``i`` reaches in tree ``t`` (rows ``start..stop``)."""
+    """``out[t, i]``: the global leaf row ``i`` reaches in tree ``t`` (rows ``start..stop``)."""
     for i in range(start, stop):
         for t in range(len(roots)):
             node = roots[t]
@@ -78,7 +78,7 @@ def leaf_indices(
                 else:
                     go_left = value <= threshold[node]
                 node = left[node] if go_left else right[node]
-            out[i, t] = ~node
+            out[t, i] = ~node
 
 
 @_jit
@@ -148,6 +148,19 @@ def permuted_sums(
                         leaf = ~node
                     for o in range(outputs):
                         out[r, i, o] += leaf_value[leaf, o]
+
+
+@_jit
+def leaf_depths(node_start, left, right, out):
+    """Each leaf's path length, in one pass: a split's children always come after it."""
+    depth = np.zeros(len(left), np.int64)
+    for t in range(len(node_start) - 1):
+        for n in range(node_start[t], node_start[t + 1]):
+            for child in (left[n], right[n]):
+                if child >= 0:
+                    depth[child] = depth[n] + 1
+                else:
+                    out[~child] = depth[n] + 1
 
 
 @_jit

@@ -111,6 +111,17 @@ def test_engine_equals_lightgbm_on_every_kind_of_split(params: dict[str, object]
     raw = adapter.predict_raw(x)
     total = batch.base + batch.values.sum(axis=1)
     assert np.abs(total - raw).max() <= EXACT
+    # shuffled inputs (NaN, zero-as-missing, categories among them) give the model's own output
+    permuted = PermutedPredictions(adapter.tree_arrays(), model_matrix(x), threads=2)
+    orders = np.stack([np.random.default_rng(s).permutation(len(x)) for s in range(2)])
+    for column, name in enumerate(x.columns):
+        ours = permuted.permuted(column, orders)
+        for r, order in enumerate(orders):
+            shuffled = x.copy()
+            shuffled[name] = x[name].to_numpy()[order]
+            if isinstance(x[name].dtype, pd.CategoricalDtype):
+                shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
+            assert np.abs(ours[r].reshape(raw.shape) - adapter.predict_raw(shuffled)).max() <= EXACT
 
 
 def test_one_leaf_trees_and_repeated_inputs() -> None:
@@ -254,3 +265,66 @@ def test_permuted_predictions_equal_predicting_the_shuffled_rows(loan: Bundle) -
             if isinstance(x[name].dtype, pd.CategoricalDtype):
                 shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
             assert np.abs(ours[r, :, 0] - adapter.predict_raw(shuffled)).max() <= EXACT
+
+
+def test_values_within_1e_35_of_zero_read_as_zero_as_lightgbm_reads_them() -> None:
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({"z": rng.choice([-1.0, 0.0, 1.0], 2_000), "w": rng.normal(size=2_000)})
+    label = ((frame["z"] == 0) ^ (frame["w"] > 0)).astype(int)
+    for extra in ({}, {"zero_as_missing": True}):
+        booster = lgb.train(
+            {"objective": "binary", "verbose": -1, "min_data_in_leaf": 5, **extra}, lgb.Dataset(frame, label), 20
+        )
+        adapter = adapt_lightgbm(booster)
+        tiny = [
+            1e-35,
+            -1e-35,
+            float(np.float32(1e-35)),
+            -float(np.float32(1e-35)),
+            1e-36,
+            -1e-36,
+            5e-35,
+            -0.0,
+            0.0,
+            np.nan,
+        ]
+        rows = pd.DataFrame({"z": np.tile(tiny, 30), "w": np.repeat(np.linspace(-1, 1, 30), len(tiny))})
+        _check_against_lightgbm(adapter, rows)
+        engine_raw = PermutedPredictions(adapter.tree_arrays(), model_matrix(rows)).raw()[:, 0]
+        assert np.abs(engine_raw - booster.predict(rows, raw_score=True)).max() <= EXACT
+
+
+def test_random_forest_mode_averages_like_lightgbm() -> None:
+    frame = _edge_frame(2_000, seed=4).drop(columns="colour")
+    label = (_edge_target(_edge_frame(2_000, seed=4), seed=4) > 1).astype(int)
+    params = {"objective": "binary", "boosting": "rf", "bagging_freq": 1, "bagging_fraction": 0.7, "verbose": -1}
+    booster = lgb.train(params, lgb.Dataset(frame, label), 10)
+    adapter = adapt_lightgbm(booster)
+    assert adapter.averaged_over == 10
+    np.testing.assert_allclose(adapter.predict_response(frame), booster.predict(frame), rtol=0, atol=1e-12)
+    many = adapter.contributions(adapter.prepare(frame), None, 0)  # the engine
+    few = adapter.contributions(adapter.prepare(frame.head(50)), None, 0)  # LightGBM's own
+    assert many.explainer.startswith("Fast") and few.explainer.startswith("LightGBM")
+    assert np.abs(many.values[:50] - few.values).max() <= EXACT
+    assert np.abs(many.base + many.values.sum(axis=1) - adapter.predict_raw(frame)).max() <= EXACT
+
+
+def test_a_multiclass_forest_walks_to_its_class_shares() -> None:
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(900, 3))
+    label = np.digitize(x[:, 0] + x[:, 1], [-0.5, 0.5])
+    forest = RandomForestClassifier(n_estimators=15, max_depth=6, random_state=0).fit(x, label)
+    trees = from_sklearn_forest(forest)
+    assert trees is not None and trees.n_outputs == 3
+    assert np.abs(PermutedPredictions(trees, x).raw() - forest.predict_proba(x)).max() <= EXACT
+    assert treeshap_engine(trees) is None  # forests add to every class: explained by shap instead
+
+
+def test_a_model_too_large_for_the_leaf_matrix_is_re_predicted(loan: Bundle, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explain import permutation_importance
+
+    options = {"n_repeats": 2, "n_bootstrap": 20, "max_rows": 500, "random_state": 3}
+    fast = permutation_importance(loan, **options)  # type: ignore[arg-type]
+    monkeypatch.setattr(engine_module, "MAX_LEAF_MATRIX_BYTES", 1)
+    guarded = permutation_importance(loan, **options)  # type: ignore[arg-type]
+    assert np.abs(fast.importance - guarded.importance).max() <= EXACT
