@@ -9,6 +9,7 @@ replayed (unlike ``st.cache_data``), so a progress bar shown while computing wor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -96,6 +97,16 @@ _results = ResultCache(max_entries=4_096)
 def entries() -> list[BundleEntry]:
     """The bundles on offer (read once per server process)."""
     return _results.get(("entries",), bundle_entries)
+
+
+def preload(script_args: list[str]) -> None:
+    """Load the bundles named in the app's arguments (``--bundle PATH``) before anyone asks:
+    the server calls this while it starts (see :mod:`dashboard.serve`), when ``sys.argv`` is
+    still Streamlit's own, so the app's arguments are given."""
+    for found in _results.get(("entries",), lambda: bundle_entries(script_args)):
+        if not found.is_sample:
+            with contextlib.suppress(ExplainError):  # the page shows the problem when someone opens it
+                bundle(found.key)
 
 
 def entry(key: str) -> BundleEntry | None:

@@ -29,6 +29,7 @@ SERVER_SETTINGS: dict[str, str] = {
     "client.toolbarMode": "minimal",
     "browser.gatherUsageStats": "false",
     "runner.magicEnabled": "false",
+    "runner.postScriptGC": "false",
     "theme.base": "light",
     "theme.primaryColor": "#0072B2",
 }
@@ -47,7 +48,8 @@ def serve_command(bundles: list[Path], *, port: int = 8501, address: str = "127.
     for path in bundles:
         if not (Path(path) / SPEC_FILE).is_file():
             raise BundleError(f"{path} is not a bundle directory (no {SPEC_FILE}); explain init makes one.")
-    command = [sys.executable, "-m", "streamlit", "run", str(dashboard_app())]
+    # dashboard.serve is Streamlit's own command line, loading the bundles while the server starts
+    command = [sys.executable, "-m", "dashboard.serve", "run", str(dashboard_app())]
     settings = {**SERVER_SETTINGS, "server.port": str(port), "server.address": address}
     for key, value in settings.items():
         command += [f"--{key}", value]

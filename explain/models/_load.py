@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def load_models(paths: Sequence[Path]) -> list[ModelAdapter | ExplainError]:
                 )
         except ExplainError as err:
             out[i] = err
+    if prepared:  # import LightGBM (a second) while the child process checks the texts (half a second)
+        threading.Thread(target=importlib.import_module, args=("lightgbm",), daemon=True).start()
     verdicts = check_lightgbm_texts([text for text, _ in prepared.values()])
     for (i, (text, parsed)), verdict in zip(prepared.items(), verdicts, strict=True):
         out[i] = (
