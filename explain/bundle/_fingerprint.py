@@ -25,7 +25,8 @@ _MISSING = "\0missing"
 
 
 def _text_digest(values: np.ndarray) -> bytes:
-    marked = np.asarray([_MISSING if v is None else v for v in values], dtype=object)
+    marked = np.asarray(values, dtype=object).copy()
+    marked[np.equal(marked, None)] = _MISSING  # type: ignore[call-overload]
     return pd.util.hash_array(marked, categorize=False).tobytes()
 
 

@@ -36,6 +36,9 @@ def text_values(column: pd.Series) -> np.ndarray:
             return str(int(value))
         return str(value)
 
+    if isinstance(column.dtype, pd.CategoricalDtype):  # each category once, then by code (-1: missing)
+        texts = np.asarray([*(one(v) for v in column.cat.categories.astype("object")), None], dtype=object)
+        return np.asarray(texts[column.cat.codes.to_numpy()], dtype=object)
     return np.asarray([one(v) for v in column.astype("object").to_numpy()], dtype=object)
 
 
