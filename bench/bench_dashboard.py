@@ -37,6 +37,16 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_serving(port: int) -> None:
+    """Return once the Streamlit server on ``port`` answers its health check."""
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
 def _wait(page: Page, text: str, timeout: float = 120) -> None:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
@@ -73,12 +83,7 @@ def time_to_first_decision(out: Path, page: Page) -> float:
     start = time.perf_counter()
     proc = _start(out, port)
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_until_serving(port)
         page.goto(f"http://127.0.0.1:{port}/?bundle=loan&decision=L0100003")
         _wait(page, "How each input moved the score")
         page.wait_for_selector(".js-plotly-plot .waterfalllayer .point")

@@ -26,13 +26,11 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from _util import timed
+from bench_dashboard import ARGS, _port, wait_until_serving
 
 from explain import explain_decision, load_bundle, permutation_importance, shap_values, slugify, write_bundle
 from explain._cores import all_cores, core_count
@@ -51,7 +50,6 @@ from sample_models import loan as loan_sample
 from sample_models._common import lightgbm_params
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 #: The bench model's six inputs beyond the loan sample's thirteen (19 in all, as in the issue).
@@ -199,12 +197,6 @@ def permutation(bundle_path: Path) -> dict[str, Any]:
     }
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_to_decision(bundle_path: Path, runs: int) -> list[float]:
     """Seconds from starting ``explain serve``'s command to the decision's chart in Chromium."""
     from playwright.sync_api import sync_playwright
@@ -224,12 +216,7 @@ def start_to_decision(bundle_path: Path, runs: int) -> list[float]:
                 stderr=subprocess.DEVNULL,
             )
             try:
-                while True:
-                    try:
-                        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                        break
-                    except OSError:
-                        time.sleep(0.02)
+                wait_until_serving(port)
                 page.goto(f"http://127.0.0.1:{port}/?bundle={key}&decision=B000042")
                 page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=120_000)
                 times.append(time.perf_counter() - start)

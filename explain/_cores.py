@@ -59,20 +59,6 @@ def all_cores() -> Iterator[int]:
                 _local.threads = before
 
 
-@contextmanager
-def threads_at_most(count: int) -> Iterator[int]:
-    """Limit the budget inside the body (a benchmark's "same cores" comparison)."""
-    before = getattr(_local, "threads", None)
-    _local.threads = max(1, min(count, before or count))
-    try:
-        yield _local.threads
-    finally:
-        if before is None:
-            del _local.threads
-        else:
-            _local.threads = before
-
-
 def split_rows(n_rows: int, parts: int, *, minimum: int = 64) -> list[tuple[int, int]]:
     """``[start, stop)`` ranges covering ``n_rows`` in at most ``parts`` near-equal pieces of at
     least ``minimum`` rows (small inputs stay in one piece: a thread costs more than it saves)."""

@@ -186,7 +186,5 @@ def adapt_lightgbm(
         classes=("0", "1") if task == "binary" else classes,
         task_note=f"LightGBM objective {parsed.objective!r}",
         canonical=canonical_text(parsed),
-        averaged_over=max(len(parsed.trees) // max(parsed.num_tree_per_iteration, 1), 1)
-        if parsed.average_output
-        else 1,
+        averaged_over=parsed.averaged_over,
     )

@@ -92,6 +92,13 @@ class LightGBMText:
         """Number of model inputs."""
         return self.max_feature_idx + 1
 
+    @property
+    def averaged_over(self) -> int:
+        """The iterations a random-forest model (``average_output``) averages its trees over; 1 otherwise."""
+        if not self.average_output:
+            return 1
+        return max(len(self.trees) // max(self.num_tree_per_iteration, 1), 1)
+
 
 def _split_sections(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[str]]:
     """Header lines, (index, lines) per ``Tree=`` block, and the lines after ``end of trees``."""

@@ -115,7 +115,6 @@ def from_lightgbm(model: LightGBMText) -> TreeArrays:
             words += len(tree.cat_threshold)
         cat_start.append(starts)
         cat_len.append(lengths)
-    iterations = max(len(model.trees) // max(outputs, 1), 1)
     return TreeArrays(
         n_feature=_joined(feature, np.int32),
         n_threshold=_joined(threshold, np.float64),
@@ -133,7 +132,7 @@ def from_lightgbm(model: LightGBMText) -> TreeArrays:
         tree_node_start=np.asarray(node_start, dtype=np.int32),
         tree_leaf_start=np.asarray(leaf_start, dtype=np.int32),
         tree_output=np.asarray(tree_output, dtype=np.int32),
-        divisor=float(iterations) if model.average_output else 1.0,
+        divisor=float(model.averaged_over),
         n_outputs=outputs,
         n_features=model.num_features,
     )

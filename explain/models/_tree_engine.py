@@ -119,24 +119,26 @@ class TreeShapEngine:
         return phi
 
 
-def table_bytes_needed(trees: TreeArrays) -> tuple[int, np.ndarray, np.ndarray]:
-    """Bytes the engine would hold (tables, paths and slots), and each leaf's path length and
-    distinct inputs. The path lengths are counted first, in one pass over the nodes, so a model
-    of absurdly long paths is refused before anything walks them."""
+def table_bytes_needed(
+    trees: TreeArrays,
+) -> tuple[int, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """Bytes the engine would hold (tables, paths and slots), each leaf's path length and
+    distinct inputs, and the parents of splits and leaves. The path lengths are counted first,
+    in one pass over the nodes, so a model of absurdly long paths is refused before anything
+    walks them (the parents are then None)."""
     n_leaves = len(trees.leaf_cover)
     depth = np.zeros(n_leaves, dtype=np.int64)
+    unique = np.zeros(n_leaves, dtype=np.int64)
     kernels.leaf_depths(trees.tree_node_start, trees.n_left, trees.n_right, depth)
     path_bytes = 9 * int(depth.sum()) + 12 * n_leaves
     if path_bytes > MAX_TABLE_BYTES:
-        return 1 << 62, depth, np.zeros(n_leaves, dtype=np.int64)
-    unique = np.zeros(n_leaves, dtype=np.int64)
-    kernels.path_sizes(
-        trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left, trees.n_right,
-        depth, unique,
-    )  # fmt: skip
+        return 1 << 62, depth, unique, None
+    tree_parents = kernels.parents(trees.n_left, trees.n_right, n_leaves)
+    kernels.distinct_inputs(*tree_parents, trees.n_feature, unique)
     if n_leaves and int(unique.max()) > MAX_PATH_INPUTS:
-        return 1 << 62, depth, unique
-    return path_bytes + 12 * int(unique.sum()) + 8 * int(np.sum(np.left_shift(1, unique))), depth, unique
+        return 1 << 62, depth, unique, tree_parents
+    needed = path_bytes + 12 * int(unique.sum()) + 8 * int(np.sum(np.left_shift(1, unique)))
+    return needed, depth, unique, tree_parents
 
 
 def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads: int = 1) -> TreeShapEngine | None:
@@ -144,8 +146,8 @@ def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads:
     (default :data:`MAX_TABLE_BYTES`)."""
     if (trees.tree_output < 0).any():  # trees that add to every output (a forest): not this engine's
         return None
-    needed, depth, unique = table_bytes_needed(trees)
-    if needed > (MAX_TABLE_BYTES if max_bytes is None else max_bytes):
+    needed, depth, unique, tree_parents = table_bytes_needed(trees)
+    if needed > (MAX_TABLE_BYTES if max_bytes is None else max_bytes) or tree_parents is None:
         return None
     n_leaves = len(depth)
     path_start = np.zeros(n_leaves + 1, dtype=np.int64)
@@ -160,10 +162,7 @@ def treeshap_engine(trees: TreeArrays, *, max_bytes: int | None = None, threads:
     slot_feature = np.zeros(slot_start[-1], dtype=np.int32)
     slot_zero = np.zeros(slot_start[-1], dtype=np.float64)
     table = np.zeros(table_start[-1], dtype=np.float64)
-    node_parent, leaf_parent = kernels.path_sizes(
-        trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left, trees.n_right,
-        depth.copy(), unique.copy(),
-    )  # fmt: skip
+    node_parent, leaf_parent = tree_parents
 
     def work(start: int, stop: int) -> None:
         kernels.fill_paths(
@@ -188,11 +187,8 @@ class PermutedPredictions:
         self.rows = input_matrix(trees, x)
         self.threads = threads
         self.leaves_by_tree = np.zeros((trees.n_trees, len(self.rows)), dtype=np.int32)
-        n_leaves = len(trees.leaf_cover)
-        self._parents = kernels.path_sizes(
-            trees.tree_node_start, trees.tree_leaf_start, trees.tree_root, trees.n_feature, trees.n_left,
-            trees.n_right, np.zeros(n_leaves, dtype=np.int64), np.zeros(n_leaves, dtype=np.int64),
-        )  # fmt: skip
+        self._parents = kernels.parents(trees.n_left, trees.n_right, len(trees.leaf_cover))
+        self._owner = np.repeat(np.arange(trees.n_trees), np.diff(trees.tree_node_start))  # each split's tree
         args = _split_args(trees)
 
         def work(start: int, stop: int) -> None:
@@ -225,9 +221,8 @@ class PermutedPredictions:
         """
         trees = self.trees
         replacements = np.ascontiguousarray(self.rows[:, column][orders])
-        owner = np.repeat(np.arange(trees.n_trees), np.diff(trees.tree_node_start))
         splitting = np.zeros(trees.n_trees, dtype=bool)
-        splitting[owner[trees.n_feature == column]] = True
+        splitting[self._owner[trees.n_feature == column]] = True
         walked = (
             np.arange(trees.n_trees, dtype=np.int32)
             if trees.divisor != 1.0

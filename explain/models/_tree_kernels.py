@@ -164,25 +164,27 @@ def leaf_depths(node_start, left, right, out):
 
 
 @_jit
-def path_sizes(node_start, leaf_start, roots, feature, left, right, leaf_depth, leaf_unique):
-    """Each leaf's path length and number of distinct inputs on it."""
-    n_nodes = len(feature)
-    n_leaves = len(leaf_depth)
-    node_parent = np.full(n_nodes, -1, np.int64)
+def parents(left, right, n_leaves):
+    """The split above every split and every leaf (-1 above a root)."""
+    node_parent = np.full(len(left), -1, np.int64)
     leaf_parent = np.full(n_leaves, -1, np.int64)
-    for n in range(n_nodes):
+    for n in range(len(left)):
         for child in (left[n], right[n]):
             if child >= 0:
                 node_parent[child] = n
             else:
                 leaf_parent[~child] = n
+    return node_parent, leaf_parent
+
+
+@_jit
+def distinct_inputs(node_parent, leaf_parent, feature, out):
+    """``out[l]``: the number of distinct inputs on leaf ``l``'s path."""
     seen = np.empty(64, np.int64)
-    for leaf in range(n_leaves):
-        depth = 0
+    for leaf in range(len(leaf_parent)):
         unique = 0
         n = leaf_parent[leaf]
         while n >= 0:
-            depth += 1
             f = feature[n]
             known = False
             for s in range(min(unique, 64)):
@@ -194,9 +196,7 @@ def path_sizes(node_start, leaf_start, roots, feature, left, right, leaf_depth, 
                     seen[unique] = f
                 unique += 1
             n = node_parent[n]
-        leaf_depth[leaf] = depth
-        leaf_unique[leaf] = unique
-    return node_parent, leaf_parent
+        out[leaf] = unique
 
 
 @_jit

@@ -15,6 +15,7 @@ from sklearn.ensemble import ExtraTreesRegressor, RandomForestClassifier
 
 from explain import Bundle
 from explain._cores import all_cores, split_rows
+from explain.attribution._importance import _shuffled
 from explain.models import _tree_engine as engine_module
 from explain.models._lightgbm import LightGBMAdapter, adapt_lightgbm
 from explain.models._tree_arrays import from_sklearn_forest, model_matrix
@@ -47,6 +48,18 @@ def test_engine_equals_lightgbm_on_every_lightgbm_sample(bundles: dict[str, Bund
     assert isinstance(adapter, LightGBMAdapter)
     for table in ("decisions", "reference"):
         _check_against_lightgbm(adapter, adapter.prepare(bundle.table(table)))
+
+
+def _check_permuted_against_predicting(adapter: LightGBMAdapter, x: pd.DataFrame, repeats: int) -> None:
+    """Every input shuffled ``repeats`` ways: the engine's outputs equal the model's own
+    prediction of the shuffled rows."""
+    permuted = PermutedPredictions(adapter.tree_arrays(), model_matrix(x), threads=2)
+    orders = np.stack([np.random.default_rng(s).permutation(len(x)) for s in range(repeats)])
+    for column, name in enumerate(x.columns):
+        ours = permuted.permuted(column, orders)
+        for r, order in enumerate(orders):
+            theirs = adapter.predict_raw(_shuffled(x, name, order))
+            assert np.abs(ours[r].reshape(theirs.shape) - theirs).max() <= EXACT
 
 
 def _edge_frame(n: int, seed: int) -> pd.DataFrame:
@@ -112,16 +125,7 @@ def test_engine_equals_lightgbm_on_every_kind_of_split(params: dict[str, object]
     total = batch.base + batch.values.sum(axis=1)
     assert np.abs(total - raw).max() <= EXACT
     # shuffled inputs (NaN, zero-as-missing, categories among them) give the model's own output
-    permuted = PermutedPredictions(adapter.tree_arrays(), model_matrix(x), threads=2)
-    orders = np.stack([np.random.default_rng(s).permutation(len(x)) for s in range(2)])
-    for column, name in enumerate(x.columns):
-        ours = permuted.permuted(column, orders)
-        for r, order in enumerate(orders):
-            shuffled = x.copy()
-            shuffled[name] = x[name].to_numpy()[order]
-            if isinstance(x[name].dtype, pd.CategoricalDtype):
-                shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
-            assert np.abs(ours[r].reshape(raw.shape) - adapter.predict_raw(shuffled)).max() <= EXACT
+    _check_permuted_against_predicting(adapter, x, repeats=2)
 
 
 def test_one_leaf_trees_and_repeated_inputs() -> None:
@@ -254,17 +258,8 @@ def test_fast_permutation_importance_on_scikit_learn_forests(tmp_path: Path, tas
 
 def test_permuted_predictions_equal_predicting_the_shuffled_rows(loan: Bundle) -> None:
     adapter = loan.model
-    x = adapter.prepare(loan.table("reference"))
-    engine = PermutedPredictions(adapter.tree_arrays(), model_matrix(x), threads=2)
-    orders = np.stack([np.random.default_rng(s).permutation(len(x)) for s in range(3)])
-    for column, name in enumerate(x.columns):
-        ours = engine.permuted(column, orders)
-        for r, order in enumerate(orders):
-            shuffled = x.copy()
-            shuffled[name] = x[name].to_numpy()[order]
-            if isinstance(x[name].dtype, pd.CategoricalDtype):
-                shuffled[name] = pd.Categorical(shuffled[name], categories=x[name].cat.categories)
-            assert np.abs(ours[r, :, 0] - adapter.predict_raw(shuffled)).max() <= EXACT
+    assert isinstance(adapter, LightGBMAdapter)
+    _check_permuted_against_predicting(adapter, adapter.prepare(loan.table("reference")), repeats=3)
 
 
 def test_values_within_1e_35_of_zero_read_as_zero_as_lightgbm_reads_them() -> None:
