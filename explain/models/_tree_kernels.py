@@ -124,16 +124,21 @@ def permuted_sums(
     split on the input down. Rows go in blocks, trees inside, so
     the block's running sums are independent and the processor overlaps them."""
     outputs = leaf_value.shape[1]
-    for r in range(replacements.shape[0]):
-        for block in range(start, stop, _BLOCK):
-            block_stop = min(block + _BLOCK, stop)
-            for k in range(len(trees)):
-                t = trees[k]
-                for i in range(block, block_stop):
-                    leaf = leaves_by_tree[t, i]
-                    node = tops[leaf]
+    repeats = replacements.shape[0]
+    for block in range(start, stop, _BLOCK):
+        block_stop = min(block + _BLOCK, stop)
+        for k in range(len(trees)):
+            t = trees[k]
+            for i in range(block, block_stop):
+                kept = leaves_by_tree[t, i]
+                top = tops[kept]
+                lo = low[kept]
+                hi = high[kept]
+                for r in range(repeats):  # the repeats share the row's path: read it once
+                    leaf = kept
                     value = replacements[r, i]
-                    if node >= 0 and not (low[leaf] < value <= high[leaf]):
+                    if top >= 0 and not (lo < value <= hi):
+                        node = top
                         while node >= 0:
                             f = feature[node]
                             v = value if f == column else X[i, f]
