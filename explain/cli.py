@@ -1,5 +1,5 @@
 """The ``explain`` command: make a bundle (init), check it (validate), serve it, show a decision,
-importance, export reasons."""
+importance, export reasons, check the access log."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pandas as pd
 from explain._csv import safe_csv
 from explain._params import check_int
 from explain._serve import serve_command, serve_environment
+from explain.access._settings import DEFAULT_SECRETS
 from explain.attribution._importance import ImportanceResult, permutation_importance, shap_importance
 from explain.bundle._bundle import Bundle
 from explain.bundle._formatting import format_percent
@@ -217,6 +218,45 @@ def _batch(bundle: Bundle, args: argparse.Namespace) -> None:
     )
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """``explain audit verify`` and ``explain audit export``: the access log, read with the server's secrets."""
+    from datetime import datetime
+
+    from explain.access import AccessSettings
+
+    try:
+        log = AccessSettings.from_secrets_file(args.secrets).open_log()
+        if log is None:
+            print(
+                f"error: no access log key: set [access] log_key in {args.secrets} (or EXPLAIN_ACCESS_LOG_KEY).",
+                file=sys.stderr,
+            )
+            return 2
+        if args.audit_command == "verify":
+            report = log.verify()
+            print(report.summary())
+            return 0 if report.ok else 1
+        try:
+            since = datetime.fromisoformat(args.since) if args.since else None
+        except ValueError:
+            print(f"error: --since must be a date or time such as 2026-12-01 or 2026-12-01T09:30; got {args.since!r}.", file=sys.stderr)  # fmt: skip
+            return 2
+        events = log.events(since=since, user=args.user, decision=args.decision)
+        suffix = args.out.suffix.lower()
+        if suffix == ".parquet":
+            events.to_parquet(args.out, index=False)
+        elif suffix == ".csv":
+            args.out.write_text(safe_csv(events), encoding="utf-8")
+        else:
+            print(f"error: --out must end in .csv or .parquet; got {args.out.name!r}.", file=sys.stderr)
+            return 2
+        print(f"wrote {len(events):,} access-log events to {args.out}")
+        return 0
+    except ExplainError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="explain", description="Explain the decisions of a model bundle.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -267,6 +307,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     bat.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local cluster: worker processes")
     bat.add_argument("--threads-per-worker", type=int, default=1, help="local cluster: threads per worker")
     bat.add_argument("--partition-rows", type=int, default=50_000, help="rows per partition (at most)")
+    aud = sub.add_parser("audit", help="check or export the access log (who was shown which decision)")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    ver = aud_sub.add_parser("verify", help="recompute the chain; exit 1 if it was tampered with")
+    exp = aud_sub.add_parser("export", help="write the access log, filtered, as CSV or Parquet")
+    exp.add_argument("--out", type=Path, required=True, help="a .csv (neutralised) or .parquet file")
+    exp.add_argument("--since", help="only events at or after this date or time (UTC unless it says)")
+    exp.add_argument("--user", help="only this user (email or subject)")
+    exp.add_argument("--decision", help="only this decision id")
+    for audit_parser in (ver, exp):
+        audit_parser.add_argument(
+            "--secrets",
+            type=Path,
+            default=DEFAULT_SECRETS,
+            help="the secrets file with [access] (default: %(default)s)",
+        )
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -275,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _init(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "audit":
+        return _audit(args)
     try:
         bundle = load_bundle(args.bundle)
         if args.command == "show":
