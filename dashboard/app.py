@@ -9,8 +9,9 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from dashboard import cache, state
+from dashboard import access, cache, state
 from dashboard.text import md
 from explain import ExplainError
 
@@ -21,6 +22,10 @@ UNEXPECTED = (
 
 ICON = Path(__file__).parent / "assets" / "icon.png"  # served by the app itself: no other host is contacted
 st.set_page_config(page_title="Explain decisions", page_icon=str(ICON), layout="wide")
+user = access.current_user()  # the sign-in page, or a refusal, stops the run here
+st.session_state[access.S_USER] = user
+restored_page = None if user.local else access.restore_requested_link()
+access.identity_panel(user)
 _first_start = st.empty()
 
 
@@ -34,8 +39,11 @@ except Exception:  # a sample that cannot be built: say so; bundles given with -
     logging.getLogger("dashboard").exception("building the first sample failed")
     st.error("The sample models could not be built on this first start; the details are in the server log.")
 _first_start.empty()
-entries = cache.entries()
+entries = [e for e in cache.entries() if user.may_open(e.key)]
 keys = [e.key for e in entries]
+if not keys and not user.local:
+    st.info("No model is granted to you here yet. Ask your administrator.")
+    st.stop()
 location = state.sync_location(keys)
 
 with st.sidebar:
@@ -60,9 +68,41 @@ workbench = [
     st.Page("views/fairness.py", title="Fairness", icon="⚖️", url_path="fairness"),
     st.Page("views/drift.py", title="Drift", icon="📈", url_path="drift"),
 ]
-page = st.navigation({"Decisions": [decisions_page, decision_page], "Model workbench": workbench})
+access_log_page = [st.Page("views/access_log.py", title="Access log", icon="🗂️", url_path="access-log")]
+
+
+def _refused(role: str, needed: str) -> None:
+    st.title("Not available to you")
+    st.info(f"This page is for {needed}s; you are signed in as a {role}. Ask your administrator if you need it.")
+
+
+def _allowed_or_refused(pages: list[StreamlitPage], needed: str) -> list[StreamlitPage]:
+    """The pages themselves when the user's role allows them, else hidden stand-ins at the same
+    URLs: absent from the navigation, and a direct URL gets a plain refusal with no data."""
+    if user.allows(needed):
+        return pages
+    return [
+        st.Page(lambda: _refused(user.role, needed), title=p.title, url_path=p.url_path, visibility="hidden")
+        for p in pages
+    ]
+
+
+workbench = _allowed_or_refused(workbench, "engineer")
+admin_pages = _allowed_or_refused(access_log_page, "admin")
+sections = {"Decisions": [decisions_page, decision_page]}
+if user.allows("engineer"):
+    sections["Model workbench"] = workbench
+if user.allows("admin"):
+    sections["Administration"] = admin_pages
+else:
+    sections["Decisions"] += [*admin_pages, *([] if user.allows("engineer") else workbench)]
+page = st.navigation(sections)
 if location.from_link and location.decision and page.url_path == "":
     st.switch_page(decision_page)  # a shared link at the root opens its decision
+if restored_page:  # the page a link named before the sign-in
+    wanted = next((p for p in [*workbench, *admin_pages] if p.url_path == restored_page), None)
+    if wanted is not None and page.url_path != restored_page:
+        st.switch_page(wanted)
 try:
     page.run()
 except ExplainError as err:  # a page should say what is missing itself; this is the last resort

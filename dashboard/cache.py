@@ -29,6 +29,9 @@ from explain import Bundle, ExplainError, load_bundle
 
 if TYPE_CHECKING:
     from explain import (
+        AccessLog,
+        AccessPolicy,
+        AccessSettings,
         ClassContrast,
         DecisionResult,
         DependenceResult,
@@ -603,3 +606,29 @@ def samples_built(progress: Callable[[float, str], None]) -> None:
 def sample_still_building(path: Path) -> bool:
     """Whether a sample's directory is yet to appear because it is being built behind the first."""
     return _samples_behind is not None and _samples_behind.is_alive() and not (path / "bundle.toml").exists()
+
+
+# Access: the access file (reread when it changes) and one access log per configuration.
+
+_access_logs: dict[AccessSettings, AccessLog | None] = {}
+_access_logs_lock = threading.Lock()
+
+
+def access_policy(path: Path) -> AccessPolicy:
+    """The access file at ``path``, read again when its size or time changes (an unreadable
+    file raises :class:`~explain.access.AccessFileError` every time, so access stays refused)."""
+    from explain import AccessFileError, AccessPolicy
+
+    try:
+        stat = path.stat()
+    except OSError:
+        raise AccessFileError(f"the access file {path} does not exist; [access] file names it.") from None
+    return _results.get(("access_policy", str(path), stat.st_mtime_ns, stat.st_size), lambda: AccessPolicy.load(path))
+
+
+def access_log(settings: AccessSettings) -> AccessLog | None:
+    """The access log these settings name (one per server, shared by every session), or None without a key."""
+    with _access_logs_lock:
+        if settings not in _access_logs:
+            _access_logs[settings] = settings.open_log()
+        return _access_logs[settings]

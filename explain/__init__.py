@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from explain._stamp import AuditStamp as AuditStamp
     from explain._stamp import library_versions as library_versions
     from explain._stamp import make_stamp as make_stamp
+    from explain.access import ACCESS_ACTIONS as ACCESS_ACTIONS
+    from explain.access import ACCESS_ROLES as ACCESS_ROLES
+    from explain.access import DEFAULT_ACCESS_LOG_URL as DEFAULT_ACCESS_LOG_URL
+    from explain.access import DEFAULT_SECRETS as DEFAULT_SECRETS
+    from explain.access import Access as Access
+    from explain.access import AccessEvent as AccessEvent
+    from explain.access import AccessFileError as AccessFileError
+    from explain.access import AccessLog as AccessLog
+    from explain.access import AccessLogError as AccessLogError
+    from explain.access import AccessPolicy as AccessPolicy
+    from explain.access import AccessSettings as AccessSettings
+    from explain.access import Verification as Verification
+    from explain.access import default_head_file as default_head_file
+    from explain.access import role_allows as role_allows
     from explain.attribution import DependenceResult as DependenceResult
     from explain.attribution import DirectionResult as DirectionResult
     from explain.attribution import ImportanceResult as ImportanceResult
@@ -259,6 +273,20 @@ _NAMES = {
     "connection_env_var": "explain.bundle",
     "connection_url": "explain.bundle",
     "data_version": "explain.bundle",
+    "ACCESS_ACTIONS": "explain.access",
+    "AccessEvent": "explain.access",
+    "AccessLog": "explain.access",
+    "AccessLogError": "explain.access",
+    "Verification": "explain.access",
+    "default_head_file": "explain.access",
+    "ACCESS_ROLES": "explain.access",
+    "Access": "explain.access",
+    "AccessFileError": "explain.access",
+    "AccessPolicy": "explain.access",
+    "role_allows": "explain.access",
+    "DEFAULT_ACCESS_LOG_URL": "explain.access",
+    "DEFAULT_SECRETS": "explain.access",
+    "AccessSettings": "explain.access",
     "BatchRun": "explain.batch",
     "explain_batch": "explain.batch",
     "stored_scores": "explain.batch",

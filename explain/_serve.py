@@ -18,6 +18,7 @@ from explain.errors import BundleError
 
 #: The hardened settings, the same as .streamlit/config.toml (checked by a test).
 SERVER_SETTINGS: dict[str, str] = {
+    "server.address": "127.0.0.1",
     "server.enableXsrfProtection": "true",
     "server.enableCORS": "true",
     "server.maxUploadSize": "50",

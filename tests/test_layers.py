@@ -43,7 +43,7 @@ def test_every_public_name_imports_from_explain_and_its_package() -> None:
     assert len(explain.__all__) > 100
     for name in explain.__all__:
         assert getattr(explain, name) is not None, name
-    for package in ("bundle", "models", "attribution", "decision", "evaluation", "store", "figures"):
+    for package in ("bundle", "models", "attribution", "decision", "evaluation", "store", "access", "figures"):
         module = importlib.import_module(f"explain.{package}")
         for name in module.__all__:
             value = getattr(module, name)

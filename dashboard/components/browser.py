@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, state
+from dashboard import access, cache, state
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain import (
@@ -235,8 +235,10 @@ def _download(
         return
     prepared = f"browse_csv::{key}::{hash(query)}"
     shown = min(total, MAX_DOWNLOAD_ROWS)
-    if prepared not in st.session_state and st.button(
-        f"Prepare a CSV of the {shown:,} matching decisions", icon="⬇️", key=f"prep::{prepared}"
+    if (
+        prepared not in st.session_state
+        and st.button(f"Prepare a CSV of the {shown:,} matching decisions", icon="⬇️", key=f"prep::{prepared}")
+        and access.recorded(access.session_user(), "export", bundle=bundle, detail=f"{shown} matching decisions")
     ):
         frame = matching_decisions(bundle, query, scores=scores, max_rows=MAX_DOWNLOAD_ROWS)
         if "outcome" in frame.columns:

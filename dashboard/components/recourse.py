@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import access, cache
 from dashboard.text import md
 from explain import Bundle, DecisionResult, RecourseAim, task_units
 
@@ -62,6 +62,8 @@ def _aim_picker(key: str, bundle: Bundle, result: DecisionResult, table: str) ->
 
 def recourse_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -> None:
     """Suggestions re-scored by the model, each as few and as small changes as possible."""
+    if not access.recourse_first_shown(access.session_user(), bundle, result.id, table):
+        return
     if bundle.model.task == "binary":
         aim: dict[str, object] | None = {}
     else:

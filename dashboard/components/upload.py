@@ -12,7 +12,7 @@ import hashlib
 
 import streamlit as st
 
-from dashboard import cache, state
+from dashboard import access, cache, state
 from dashboard.components.progress import progress_bar
 from dashboard.text import md
 from explain import Bundle, ExplainError, read_batch, safe_csv
@@ -38,6 +38,10 @@ def upload_panel(base_key: str, key: str, bundle: Bundle) -> None:
                     still = f" Still showing {kept[1]}." if kept else " Still showing the bundle's own decisions."
                     st.error(md(f"{uploaded.name} could not be used: {err}{still}"))
                 else:
+                    if not access.recorded(
+                        access.session_user(), "upload", bundle=bundle, detail=f"{uploaded.name}: {len(frame)} rows"
+                    ):
+                        return
                     st.session_state[held] = (digest, uploaded.name, frame)
                     st.session_state[state.S_TABLE] = state.UPLOAD
                     st.session_state[state.S_DECISION] = None
@@ -53,8 +57,14 @@ def upload_panel(base_key: str, key: str, bundle: Bundle) -> None:
             st.session_state[state.S_DECISION] = None
             st.rerun()
         prepared = f"upload_csv::{key}"
-        if prepared not in st.session_state and right.button(
-            f"Prepare a CSV of the {len(frame):,} verdicts with their reasons", key=f"upload_prep::{key}"
+        if (
+            prepared not in st.session_state
+            and right.button(
+                f"Prepare a CSV of the {len(frame):,} verdicts with their reasons", key=f"upload_prep::{key}"
+            )
+            and access.recorded(
+                access.session_user(), "batch_download", bundle=bundle, detail=f"{name}: {len(frame)} rows"
+            )
         ):
             with progress_bar("Explaining the uploaded decisions") as progress:
                 table = cache.verdicts_with_reasons(key, bundle.fingerprint, _progress=progress)

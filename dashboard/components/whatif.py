@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache
+from dashboard import access, cache
 from dashboard.components.tables import whole_table
 from dashboard.text import md
 from explain import (
@@ -99,6 +99,11 @@ def whatif_panel(key: str, bundle: Bundle, result: DecisionResult, table: str) -
     state_key = whatif_key(key, result, table)
     if submitted:
         changes = {n: v for n, v in values.items() if input_changed(row[n], v)}
+        detail = f"{len(changes)} input(s) changed: " + ", ".join(sorted(changes)) if changes else "no change"
+        if not access.recorded(
+            access.session_user(), "whatif_submitted", bundle=bundle, decision_id=result.id, detail=detail
+        ):
+            return
         try:
             st.session_state[state_key] = what_if(
                 bundle,

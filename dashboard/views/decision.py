@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, state
+from dashboard import access, cache, state
 from dashboard.components.browser import decision_browser
 from dashboard.components.casefile import casefile_panel
 from dashboard.components.page import current_bundle
@@ -114,6 +114,7 @@ except (DecisionNotFoundError, ExplainError) as err:
     browse(key, bundle)
     st.stop()
 
+access.record_view_or_stop(access.session_user(), bundle, result.id, table)
 verdict_card(result, bundle_name=bundle.name, spec=bundle.spec, outcome=outcome_text(bundle, result.outcome))
 left, right = st.columns([3, 2], gap="large")
 with left:

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache
+from dashboard import access, cache
 from dashboard.components.page import current_bundle
 from dashboard.components.progress import progress_bar
 from dashboard.components.tables import whole_table
@@ -45,7 +45,7 @@ else:
     digest = hashlib.sha256(data).hexdigest()[:16]
     if st.session_state.get(upload_state, (None,))[0] != digest:
         try:
-            st.session_state[upload_state] = (digest, uploaded.name, read_batch(data, uploaded.name, bundle))
+            frame = read_batch(data, uploaded.name, bundle)
         except ExplainError as err:
             kept = st.session_state.get(upload_state)
             still = (
@@ -56,6 +56,11 @@ else:
                 else ""
             )
             st.error(md(f"{uploaded.name} could not be used: {err}{still}"))
+        else:
+            if access.recorded(
+                access.session_user(), "upload", bundle=bundle, detail=f"drift batch {uploaded.name}: {len(frame)} rows"
+            ):
+                st.session_state[upload_state] = (digest, uploaded.name, frame)
 batch_name, batch_key, batch_frame = "the bundle's current batch", "current", None
 if upload_state in st.session_state:
     digest, name, batch_frame = st.session_state[upload_state]

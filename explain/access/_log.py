@@ -36,7 +36,7 @@ import pandas as pd
 
 from explain.errors import ExplainError
 
-ACTIONS: dict[str, str] = {
+ACCESS_ACTIONS: dict[str, str] = {
     "decision_viewed": "Decision shown",
     "whatif_submitted": "What-if run",
     "recourse_viewed": "Recourse shown",
@@ -76,8 +76,8 @@ class AccessEvent:
     detail: str = ""
 
     def __post_init__(self) -> None:
-        if self.action not in ACTIONS:
-            raise AccessLogError(f"unknown access-log action {self.action!r}; one of {', '.join(ACTIONS)}.")
+        if self.action not in ACCESS_ACTIONS:
+            raise AccessLogError(f"unknown access-log action {self.action!r}; one of {', '.join(ACCESS_ACTIONS)}.")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from typing import Any
 
 from explain.errors import ExplainError
 
-ROLES = ("viewer", "engineer", "admin")
+ACCESS_ROLES = ("viewer", "engineer", "admin")
 """The roles, each seeing everything the one before it sees."""
 
 ALL_BUNDLES = "*"
@@ -43,7 +43,7 @@ class AccessFileError(ExplainError, ValueError):
 
 def role_allows(role: str, needed: str) -> bool:
     """Whether ``role`` may see what ``needed`` may (roles nest: viewer < engineer < admin)."""
-    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+    return role in ACCESS_ROLES and ACCESS_ROLES.index(role) >= ACCESS_ROLES.index(needed)
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,8 @@ class AccessPolicy:
                     f"{where}: unknown key(s) {', '.join(sorted(extra))}; allowed: users, groups, role, bundles."
                 )
             role = entry.get("role")
-            if role not in ROLES:
-                raise AccessFileError(f"{where}: role must be one of {', '.join(ROLES)}; got {role!r}.")
+            if role not in ACCESS_ROLES:
+                raise AccessFileError(f"{where}: role must be one of {', '.join(ACCESS_ROLES)}; got {role!r}.")
             users = _strings(entry.get("users"), where, "users")
             groups = _strings(entry.get("groups"), where, "groups")
             if not users and not groups:
@@ -137,7 +137,7 @@ class AccessPolicy:
         matched = [g for g in self.grants if g.users & names or g.groups & groups]
         if not matched:
             return None
-        role = max((g.role for g in matched), key=ROLES.index)
+        role = max((g.role for g in matched), key=ACCESS_ROLES.index)
         if any(g.bundles is None for g in matched):
             return Access(role, None)
         return Access(role, frozenset().union(*(g.bundles or frozenset() for g in matched)))

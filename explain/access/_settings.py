@@ -19,7 +19,7 @@ from typing import Any
 
 from explain.access._log import AccessLog, AccessLogError
 
-DEFAULT_LOG_URL = "sqlite:///.explain-access/access-log.sqlite"
+DEFAULT_ACCESS_LOG_URL = "sqlite:///.explain-access/access-log.sqlite"
 DEFAULT_SECRETS = Path(".streamlit") / "secrets.toml"
 ENVIRONMENT = {
     "file": "EXPLAIN_ACCESS_FILE",
@@ -34,7 +34,7 @@ class AccessSettings:
     """The access file, and the access log's database, key and head file."""
 
     access_file: Path | None = None
-    log_url: str = DEFAULT_LOG_URL
+    log_url: str = DEFAULT_ACCESS_LOG_URL
     log_key: str | None = None
     log_head: Path | None = None
 
@@ -55,7 +55,7 @@ class AccessSettings:
                 raise AccessLogError(f"[access] {key} must be a string; got {type(value).__name__}.")
         return cls(
             access_file=Path(values["file"]) if values.get("file") else None,
-            log_url=values.get("log_url") or DEFAULT_LOG_URL,
+            log_url=values.get("log_url") or DEFAULT_ACCESS_LOG_URL,
             log_key=values.get("log_key") or None,
             log_head=Path(values["log_head"]) if values.get("log_head") else None,
         )

@@ -256,3 +256,12 @@ def test_an_access_file_that_is_not_toml(tmp_path: Path) -> None:
         AccessPolicy.load(path)
     with pytest.raises(AccessFileError, match="does not exist"):
         AccessPolicy.load(tmp_path / "missing.toml")
+
+
+def test_the_example_files_in_dot_streamlit_parse() -> None:
+    folder = Path(__file__).resolve().parents[2] / ".streamlit"
+    policy = AccessPolicy.load(folder / "access.example.toml")
+    assert policy.resolve("s", "ana@bank.example", {}) == Access("viewer", frozenset({"loan"}))
+    assert policy.resolve("s", "x@bank.example", {"groups": ["risk-engineering"]}) == Access("engineer", None)
+    settings = AccessSettings.from_secrets_file(folder / "secrets.example.toml")
+    assert settings.access_file == Path(".streamlit/access.toml") and settings.log_key is not None

@@ -1,0 +1,313 @@
+"""Who is using the app, what they may see, and the access log of what they were shown.
+
+With an ``[auth]`` section in ``.streamlit/secrets.toml`` every page needs a signed-in user
+(OpenID Connect through Streamlit's own ``st.login`` / ``st.user``) whom the access file grants
+a role; without one the app runs in *local mode* and says so on every page. Actions that show
+or export a person's data are recorded in the access log before the data is shown; when the
+log cannot be written the action is refused (:func:`record` raises, :func:`recorded` says so).
+
+A shared link survives the sign-in: the provider's callback returns to the root URL, so the
+link asked for is kept, server-side, under this browser's XSRF token (a cookie Streamlit sets
+before any page runs and keeps across the round trip) and restored after the sign-in.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from dashboard import cache
+from dashboard.text import md
+from explain import Access, AccessEvent, AccessLogError, AccessSettings, Bundle
+
+LOCAL_SUBJECT = "local"
+S_SESSION = "access_session"  # a random id naming this browser session in the access log
+S_SIGNED_IN_AT = "access_signed_in_at"
+S_LAST_VIEW = "access_last_view"
+S_RECOURSE_SEEN = "access_recourse_seen"
+S_USER = "access_user"
+PENDING_SECONDS = 15 * 60
+REFUSED = (
+    "This action could not be recorded in the access log, so it was not carried out: {reason} "
+    "Nothing was shown or exported. Ask your administrator to check the access log's database; the app keeps running."
+)
+
+_pending: dict[str, tuple[float, dict[str, str], str]] = {}  # browser -> (when, query, page path)
+_signed_out: dict[str, float] = {}  # subject -> when they last signed out
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class User:
+    """The person using this session: who (from the ID token), and what they may see."""
+
+    subject: str
+    email: str
+    name: str
+    access: Access
+    local: bool = False
+
+    @property
+    def role(self) -> str:
+        return self.access.role
+
+    def may_open(self, bundle_key: str) -> bool:
+        return self.access.may_open(bundle_key)
+
+    def allows(self, needed: str) -> bool:
+        return self.access.allows(needed)
+
+
+LOCAL_USER = User(subject=LOCAL_SUBJECT, email="", name="local", access=Access("admin", None), local=True)
+
+
+def _secrets_section(name: str) -> Any:
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return None
+        return st.secrets.get(name)
+    except Exception:  # a malformed secrets file: treated as absent here, Streamlit reports it itself
+        logging.getLogger("dashboard").exception("reading .streamlit/secrets.toml failed")
+        return None
+
+
+def auth_configured() -> bool:
+    """Whether ``[auth]`` is in the secrets: then every page needs a signed-in user."""
+    return bool(_secrets_section("auth"))
+
+
+def settings() -> AccessSettings:
+    """The access file and access log settings (``[access]`` in the secrets, the environment)."""
+    section = _secrets_section("access")
+    return AccessSettings.from_section(dict(section) if section else None)
+
+
+def _session_id() -> str:
+    if S_SESSION not in st.session_state:
+        st.session_state[S_SESSION] = uuid.uuid4().hex
+    return str(st.session_state[S_SESSION])
+
+
+def _browser() -> str | None:
+    """This browser's XSRF token (unmasked), hashed: stable across the provider's round trip."""
+    raw = st.context.cookies.get("_streamlit_xsrf")
+    if not raw:
+        return None
+    token = raw.strip("\"'").encode()
+    parts = raw.strip("\"'").split("|")
+    if len(parts) == 4 and parts[0] == "2":
+        try:
+            mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
+            token = bytes(a ^ b for a, b in zip(masked, mask * (len(masked) // max(len(mask), 1) + 1), strict=False))
+        except (binascii.Error, ValueError):
+            pass
+    return hashlib.sha256(token).hexdigest()
+
+
+def _page_path() -> str:
+    url = st.context.url or ""
+    path = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if "://" in url else ""
+    host_only = url.split("?", 1)[0].rstrip("/").count("/") <= 2
+    return "" if host_only else path
+
+
+def _keep_requested_link() -> None:
+    """Remember the link this browser asked for, to open it after the sign-in."""
+    browser = _browser()
+    query = {k: st.query_params[k] for k in st.query_params}
+    path = _page_path()
+    if browser is None or (not query and not path):
+        return
+    now = time.monotonic()
+    with _lock:
+        for key in [k for k, (when, _, _) in _pending.items() if now - when > PENDING_SECONDS]:
+            del _pending[key]
+        _pending[browser] = (now, query, path)
+
+
+def restore_requested_link() -> str | None:
+    """Put back the query string of the link asked for before the sign-in; returns its page's
+    URL path (``""`` for the root) for the app to switch to, or None when nothing was kept."""
+    browser = _browser()
+    if browser is None:
+        return None
+    with _lock:
+        kept = _pending.pop(browser, None)
+    if kept is None or time.monotonic() - kept[0] > PENDING_SECONDS:
+        return None
+    _, query, path = kept
+    if not st.query_params:
+        st.query_params.from_dict(query)
+    return path
+
+
+def _sign_in_page(message: str | None = None) -> None:
+    st.title("Explain decisions")
+    st.markdown(
+        "The decisions here are about real people, so every page needs you to sign in. "
+        "Who opens which decision is recorded."
+    )
+    if message:
+        st.info(message)
+    if st.query_params or _page_path():
+        st.caption("The link you opened will open once you have signed in.")
+    if st.button("Sign in", type="primary", icon="🔐"):
+        st.login()
+    st.stop()
+
+
+def _refuse(message: str, *, sign_out: bool = False) -> None:
+    st.title("Explain decisions")
+    st.error(message)
+    if sign_out:
+        sign_out_button()
+    st.stop()
+
+
+def current_user() -> User:
+    """The signed-in user with their role, or the local user; shows the sign-in page (or why
+    access is refused) and stops the run when there is none."""
+    if not auth_configured():
+        return LOCAL_USER
+    if not st.user.is_logged_in:
+        _keep_requested_link()
+        _sign_in_page()
+    subject = str(st.user.get("sub") or "")
+    email = str(st.user.get("email") or "")
+    name = str(st.user.get("name") or email or subject)
+    st.session_state.setdefault(S_SIGNED_IN_AT, time.time())
+    with _lock:
+        signed_out_at = _signed_out.get(subject)
+    if signed_out_at is not None and signed_out_at >= st.session_state[S_SIGNED_IN_AT]:
+        _discard_session()
+        _sign_in_page("You signed out (in this or another tab). Sign in again to continue.")
+    try:
+        config = settings()
+        if config.access_file is None:
+            _refuse("Sign-in is on but no access file is named: set [access] file in .streamlit/secrets.toml.")
+        if cache.access_log(config) is None:
+            _refuse("Sign-in is on but the access log has no key: set [access] log_key in .streamlit/secrets.toml.")
+        policy = cache.access_policy(Path(config.access_file))  # type: ignore[arg-type]
+    except Exception as err:  # a broken access set-up refuses everyone, plainly
+        from explain import ExplainError
+
+        reason = str(err) if isinstance(err, ExplainError) else "the access settings could not be read."
+        logging.getLogger("dashboard").warning("access refused to %s: %s", subject, reason)
+        _refuse(md(f"Access cannot be checked, so nothing is shown: {reason}"), sign_out=True)
+        raise  # unreachable: _refuse stops the run
+    access = policy.resolve(subject, email, st.user.to_dict())
+    if access is None:
+        _refuse(
+            md(f"You are signed in as {email or subject}, but no role is granted to you here. Ask your administrator."),
+            sign_out=True,
+        )
+        raise AssertionError("unreachable")
+    return User(subject=subject, email=email, name=name, access=access)
+
+
+def _discard_session() -> None:
+    """Drop everything the session holds: its uploads, what-ifs, prepared exports."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def sign_out_button() -> None:
+    """Sign out: this session's uploads and what-ifs are discarded, and every session of the
+    same user is refused on its next run."""
+    if st.button("Sign out", icon="🚪", key="sign_out"):
+        subject = str(st.user.get("sub") or "")
+        with _lock:
+            _signed_out[subject] = time.time()
+        _discard_session()
+        st.logout()
+
+
+def identity_panel(user: User) -> None:
+    """The sidebar's "signed in as" line and sign-out button, or the local-mode banner."""
+    if user.local:
+        st.warning(
+            "Local mode: no sign-in is set up, so anyone who can reach this server sees every decision. "
+            "The README's “Sign-in and the access log” says how to require a sign-in.",
+            icon="🔓",
+        )
+        return
+    with st.sidebar:
+        st.caption(md(f"Signed in as {user.email or user.subject} · {user.role}"))
+        sign_out_button()
+
+
+def record(user: User, action: str, *, bundle: Bundle | None = None, decision_id: str = "", detail: str = "") -> None:
+    """Record ``action`` in the access log; raises :class:`AccessLogError` when it cannot be
+    written. Without a configured log (local mode, no key) nothing is recorded."""
+    log = cache.access_log(settings())
+    if log is None:
+        if not user.local:  # signed-in use needs the log: current_user refuses without one
+            raise AccessLogError("the access log is not configured.")
+        return
+    log.record(
+        AccessEvent(
+            action=action,
+            subject=user.subject,
+            email=user.email,
+            role=user.role,
+            bundle_name=bundle.name if bundle is not None else "",
+            bundle_fingerprint=bundle.fingerprint if bundle is not None else "",
+            decision_id=decision_id,
+            session=_session_id(),
+            detail=detail,
+        )
+    )
+
+
+def recorded(user: User, action: str, **what: Any) -> bool:
+    """:func:`record`, and on failure the refusal shown in place; whether it was recorded."""
+    try:
+        record(user, action, **what)
+    except AccessLogError as err:
+        logging.getLogger("dashboard").error("access log: %s", err)
+        st.error(md(REFUSED.format(reason=str(err))), icon="🚫")
+        return False
+    except Exception:  # the database said something unexpected: still refuse, still keep running
+        logging.getLogger("dashboard").exception("access log failed")
+        st.error(md(REFUSED.format(reason="the access log's database failed.")), icon="🚫")
+        return False
+    return True
+
+
+def record_view_or_stop(user: User, bundle: Bundle, decision_id: str, table: str) -> None:
+    """Record a decision when it is first shown (and again after another was shown); when the
+    log cannot be written, say so and show nothing of it."""
+    view = (bundle.fingerprint, table, decision_id)
+    if st.session_state.get(S_LAST_VIEW) == view:
+        return
+    detail = "" if table == "decisions" else f"table: {table}"
+    if not recorded(user, "decision_viewed", bundle=bundle, decision_id=decision_id, detail=detail):
+        st.stop()
+    st.session_state[S_LAST_VIEW] = view
+
+
+def recourse_first_shown(user: User, bundle: Bundle, decision_id: str, table: str) -> bool:
+    """Record recourse the first time it is shown for a decision in this session; whether it may be shown."""
+    seen: set[tuple[str, str, str]] = st.session_state.setdefault(S_RECOURSE_SEEN, set())
+    view = (bundle.fingerprint, table, decision_id)
+    if view in seen:
+        return True
+    if not recorded(user, "recourse_viewed", bundle=bundle, decision_id=decision_id):
+        return False
+    seen.add(view)
+    return True
+
+
+def session_user() -> User:
+    """The user of this run: the app finds it before any page runs; found again if absent."""
+    user = st.session_state.get(S_USER)
+    return user if isinstance(user, User) else current_user()
