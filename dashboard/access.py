@@ -100,7 +100,7 @@ def _session_id() -> str:
 def _browser() -> str | None:
     """This browser's XSRF token (unmasked), hashed: stable across the provider's round trip."""
     raw = st.context.cookies.get("_streamlit_xsrf")
-    if not raw:
+    if not isinstance(raw, str) or not raw:
         return None
     token = raw.strip("\"'").encode()
     parts = raw.strip("\"'").split("|")
@@ -114,7 +114,7 @@ def _browser() -> str | None:
 
 
 def _page_path() -> str:
-    url = st.context.url or ""
+    url = st.context.url if isinstance(st.context.url, str) else ""
     path = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if "://" in url else ""
     host_only = url.split("?", 1)[0].rstrip("/").count("/") <= 2
     return "" if host_only else path
@@ -305,6 +305,13 @@ def recourse_first_shown(user: User, bundle: Bundle, decision_id: str, table: st
         return False
     seen.add(view)
     return True
+
+
+def hidden_columns(bundle: Bundle) -> set[str]:
+    """The spec's ``engineers_only`` columns, when the user of this run is not an engineer."""
+    if session_user().allows("engineer"):
+        return set()
+    return {c.name for c in bundle.spec.columns.values() if c.engineers_only}
 
 
 def session_user() -> User:

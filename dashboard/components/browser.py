@@ -36,9 +36,9 @@ def _outcome_words(bundle: Bundle) -> dict[str, str]:
 
 
 def _stored_columns(bundle: Bundle) -> list[str]:
-    """The model inputs and the spec's other columns that the decisions hold."""
+    """The model inputs and the spec's other columns that the decisions hold (and the user may see)."""
     sql = paged_in_database(bundle)
-    held = set(sql.columns) if sql is not None else set(bundle.decisions.columns)
+    held = (set(sql.columns) if sql is not None else set(bundle.decisions.columns)) - access.hidden_columns(bundle)
     return list(bundle.features) + [c for c in bundle.spec.columns if c in held]
 
 
@@ -241,6 +241,7 @@ def _download(
         and access.recorded(access.session_user(), "export", bundle=bundle, detail=f"{shown} matching decisions")
     ):
         frame = matching_decisions(bundle, query, scores=scores, max_rows=MAX_DOWNLOAD_ROWS)
+        frame = frame.drop(columns=[c for c in access.hidden_columns(bundle) if c in frame.columns])
         if "outcome" in frame.columns:
             frame["outcome"] = [bundle.spec.outcome_label(v) for v in frame["outcome"]]
         frame.columns = [SORT_WORDS.get(str(c)) or {"verdict": "Verdict", "outcome": "Known outcome"}.get(
@@ -271,8 +272,9 @@ def _display_frame(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
         out["Known outcome"] = [spec.outcome_label(v) for v in rows["outcome"]]
     if "top_reason" in rows.columns:
         out["Top reason"] = rows["top_reason"].to_numpy()
+    hidden = access.hidden_columns(bundle)
     for column in [*bundle.features, *spec.columns]:
-        if column in rows.columns:
+        if column in rows.columns and column not in hidden:
             label = spec.label(column)
             while label in out.columns:
                 label += " "

@@ -223,6 +223,7 @@ HEADER = """\
 #   change = "increase_only" | "decrease_only"), and sensitive for protected attributes.
 # - Each [columns.…]: columns shown beside the decision but not used by the model; mark
 #   sensitive = true for those fairness should compare groups of (an age band, say).
+#   engineers_only = true keeps a column out of what viewers see when sign-in is on.
 # - recourse = true once inputs are marked actionable: "What would change it" then suggests.
 """
 

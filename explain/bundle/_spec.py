@@ -71,6 +71,7 @@ class ColumnSpec:
     unit: str = ""
     description: str = ""
     sensitive: bool = False
+    engineers_only: bool = False  # left out of what a viewer sees where sign-in is on
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ _COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {
     "unit": str,
     "description": str,
     "sensitive": bool,
+    "engineers_only": bool,
 }
 
 
@@ -383,5 +384,6 @@ def _parse_columns(
             unit=table.get("unit", ""),
             description=table.get("description", ""),
             sensitive=table.get("sensitive", False),
+            engineers_only=table.get("engineers_only", False),
         )
     return columns

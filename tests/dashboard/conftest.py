@@ -40,6 +40,22 @@ def live_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture(scope="session")
+def restricted_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the loan sample whose age group only engineers see (URL key ``restricted``)."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("restricted") / "restricted"
+    shutil.copytree(samples_dir / "loan", target)
+    spec = target / "bundle.toml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        text.replace("[columns.age_group]\n", "[columns.age_group]\nengineers_only = true\n"), encoding="utf-8"
+    )
+    assert "engineers_only = true" in spec.read_text(encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
 def sql_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The loan sample with 3,000 decisions in a SQLite file (URL key ``loan-sql``): the bundle
     directory and the database, which tests edit while the app runs."""
@@ -50,13 +66,20 @@ def sql_dir(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
 
 @pytest.fixture(scope="session", autouse=True)
 def app_environment(
-    samples_dir: Path, hostile_dir: Path, odd_dirs: list[Path], live_dir: Path, sql_dir: tuple[Path, Path]
+    samples_dir: Path,
+    hostile_dir: Path,
+    odd_dirs: list[Path],
+    live_dir: Path,
+    sql_dir: tuple[Path, Path],
+    restricted_dir: Path,
 ) -> Iterator[None]:
     from tests.sql_bundle import CONNECTION_ENV, sqlite_url
 
     saved = {k: os.environ.get(k) for k in ("EXPLAIN_SAMPLES_DIR", "EXPLAIN_BUNDLES", CONNECTION_ENV)}
     os.environ["EXPLAIN_SAMPLES_DIR"] = str(samples_dir)
-    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(map(str, [hostile_dir, *odd_dirs, live_dir, sql_dir[0]]))
+    os.environ["EXPLAIN_BUNDLES"] = os.pathsep.join(
+        map(str, [hostile_dir, *odd_dirs, live_dir, sql_dir[0], restricted_dir])
+    )
     os.environ[CONNECTION_ENV] = sqlite_url(sql_dir[1])
     yield
     for k, v in saved.items():

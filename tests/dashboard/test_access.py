@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from explain import AccessLog, Bundle, explain_decision
-from tests.dashboard.conftest import assert_healthy, open_app
+from tests.dashboard.conftest import APP, TIMEOUT, assert_healthy, open_app, unescape
 
 KEY = "dashboard test access log key"
 
@@ -73,3 +74,53 @@ def test_a_read_only_access_log_refuses_to_show_a_decision(
     at.switch_page("views/decisions.py").run()  # the app keeps running
     assert_healthy(at)
     assert writable.events().empty
+
+
+def signed_in(tmp_path: Path, user: dict[str, object], **query: str) -> AppTest:
+    """The app as ``user`` would see it with sign-in on (the provider's part is the browser test's)."""
+    access_file = tmp_path / "access.toml"
+    access_file.write_text(
+        '[[grant]]\nusers = ["ana@bank.example"]\nrole = "viewer"\nbundles = ["loan", "restricted"]\n\n'
+        '[[grant]]\ngroups = ["risk-eng"]\nrole = "engineer"\n',
+        encoding="utf-8",
+    )
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "cookie secret for the test",
+        "client_id": "explain",
+        "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+    at.secrets["access"] = {"file": str(access_file), "log_url": f"sqlite:///{tmp_path / 'log.sqlite'}", "log_key": KEY}
+    at.user = {"is_logged_in": True, **user}
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _filter_options(at: AppTest) -> list[str]:
+    return [str(o) for o in next(s for s in at.selectbox if s.label == "Filter on an input or column").options]
+
+
+def test_engineers_only_columns_are_left_out_for_viewers(tmp_path: Path) -> None:
+    viewer = signed_in(tmp_path, {"sub": "ana", "email": "ana@bank.example"}, bundle="restricted")
+    assert_healthy(viewer)
+    assert "Age group" not in _filter_options(viewer) and "Application channel" in _filter_options(viewer)
+    assert "Age group" not in viewer.dataframe[0].value.columns
+    engineer = signed_in(
+        tmp_path, {"sub": "eve", "email": "eve@bank.example", "groups": ["risk-eng"]}, bundle="restricted"
+    )
+    assert_healthy(engineer)
+    assert "Age group" in _filter_options(engineer) and "Age group" in engineer.dataframe[0].value.columns
+
+
+def test_signed_in_users_are_refused_plainly(tmp_path: Path) -> None:
+    stranger = signed_in(tmp_path, {"sub": "zed", "email": "zed@elsewhere.example"}, bundle="loan")
+    assert [unescape(e.value) for e in stranger.error] == [
+        "You are signed in as zed@elsewhere.example, but no role is granted to you here. Ask your administrator."
+    ]
+    assert not stranger.dataframe
+    viewer = signed_in(tmp_path, {"sub": "ana", "email": "ana@bank.example"}, bundle="churn")
+    assert any("There is no model called 'churn' here." in i.value.replace("\\", "") for i in viewer.info)
+    assert not any("Local mode" in w.value for w in viewer.warning)
