@@ -44,14 +44,22 @@ def dashboard_app() -> Path:
     return Path(spec.origin).parent / "app.py"
 
 
-def serve_command(bundles: list[Path], *, port: int = 8501, address: str = "127.0.0.1") -> list[str]:
-    """The ``streamlit run`` command line that serves ``bundles`` with the hardened settings."""
+def serve_command(
+    bundles: list[Path], *, port: int = 8501, address: str = "127.0.0.1", secrets: Path | None = None
+) -> list[str]:
+    """The ``streamlit run`` command line that serves ``bundles`` with the hardened settings
+    (and the secrets file ``secrets``, with ``[auth]`` and ``[access]``, instead of
+    ``.streamlit/secrets.toml`` in the working directory)."""
     for path in bundles:
         if not (Path(path) / SPEC_FILE).is_file():
             raise BundleError(f"{path} is not a bundle directory (no {SPEC_FILE}); explain init makes one.")
     # dashboard.serve is Streamlit's own command line, loading the bundles while the server starts
     command = [sys.executable, "-m", "dashboard.serve", "run", str(dashboard_app())]
     settings = {**SERVER_SETTINGS, "server.port": str(port), "server.address": address}
+    if secrets is not None:
+        if not Path(secrets).is_file():
+            raise BundleError(f"the secrets file {secrets} does not exist.")
+        settings["secrets.files"] = str(Path(secrets).resolve())
     for key, value in settings.items():
         command += [f"--{key}", value]
     command.append("--")

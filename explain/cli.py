@@ -177,7 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
     import subprocess
 
     try:
-        command = serve_command(args.bundles, port=args.port, address=args.address)
+        command = serve_command(args.bundles, port=args.port, address=args.address, secrets=args.secrets)
     except ExplainError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -290,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     srv.add_argument("--port", type=int, default=8501)
     srv.add_argument("--address", default="127.0.0.1", help="127.0.0.1 by default: only this machine")
     srv.add_argument("--no-samples", action="store_true", help="offer only these bundles")
+    srv.add_argument(
+        "--secrets", type=Path, help="a secrets file with [auth] and [access] (default: .streamlit/secrets.toml here)"
+    )
     srv.add_argument(
         "--store",
         type=Path,

@@ -29,6 +29,7 @@ def provider() -> Iterator[str]:
     users = [
         User(sub="ana", claims={"email": "ana@bank.example", "name": "Ana Viewer"}),
         User(sub="eve", claims={"email": "eve@bank.example", "name": "Eve Engineer", "groups": ["risk-eng"]}),
+        User(sub="root", claims={"email": "compliance@bank.example", "name": "Compliance"}),
     ]
     with run_server_in_thread(user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
@@ -43,7 +44,8 @@ def signed_server(
     url = f"http://127.0.0.1:{port}"
     (folder / "access.toml").write_text(
         '[[grant]]\nusers = ["ana@bank.example"]\nrole = "viewer"\nbundles = ["loan"]\n\n'
-        '[[grant]]\ngroups = ["risk-eng"]\nrole = "engineer"\nbundles = ["*"]\n',
+        '[[grant]]\ngroups = ["risk-eng"]\nrole = "engineer"\nbundles = ["*"]\n\n'
+        '[[grant]]\nusers = ["compliance@bank.example"]\nrole = "admin"\n',
         encoding="utf-8",
     )
     log_url = f"sqlite:///{folder / 'access-log.sqlite'}"
@@ -158,6 +160,19 @@ def test_viewer_and_engineer_through_sign_in_with_an_access_log(
     page.goto(f"{url}/decision?bundle=loan&decision={decision_id}")
     body = wait_for_text(page, "every page needs you to sign in")
     assert "How each input moved" not in body
+
+    # an admin sees who did what on the Access log page, and the chain is whole
+    admin = browser.new_context(viewport={"width": 1400, "height": 1100})  # type: ignore[attr-defined]
+    desk = admin.new_page()
+    desk.goto(f"{url}/access-log")
+    wait_for_text(desk, "every page needs you to sign in")
+    sign_in(desk, url, "root")
+    wait_for_text(desk, "Signed in as compliance@bank.example · admin")
+    desk.get_by_role("button", name="Check the chain").click()
+    body = wait_for_text(desk, "the chain is unbroken and matches its head")
+    assert "events" in body and "Access log" in desk.locator('[data-testid="stSidebar"]').inner_text()
+    screenshot(desk, "login-admin-access-log")
+    admin.close()
 
     events = log.events()
     ana = events[events["email"] == "ana@bank.example"]

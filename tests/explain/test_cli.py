@@ -92,6 +92,12 @@ def test_serve_passes_the_projects_hardened_settings(tmp_path: Path, samples_dir
     assert command[command.index("--server.port") + 1] == "8765"
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
     assert command[-2:] == ["--bundle", str((samples_dir / "loan").resolve())]
+    assert "--secrets.files" not in command
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[access]\n", encoding="utf-8")
+    with_secrets = serve_command([samples_dir / "loan"], secrets=secrets)
+    assert with_secrets[with_secrets.index("--secrets.files") + 1] == str(secrets.resolve())
+    assert with_secrets[with_secrets.index("--server.address") + 1] == "127.0.0.1"  # local unless opened up
     refused = run("serve", str(tmp_path))
     assert (
         refused.returncode == 2
