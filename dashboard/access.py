@@ -27,7 +27,7 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.text import md
-from explain import Access, AccessEvent, AccessLogError, AccessSettings, Bundle
+from explain import Access, AccessEvent, AccessLogError, AccessSettings, Bundle, ExplainError
 
 LOCAL_SUBJECT = "local"
 S_SESSION = "access_session"  # a random id naming this browser session in the access log
@@ -198,8 +198,6 @@ def current_user() -> User:
             _refuse("Sign-in is on but the access log has no key: set [access] log_key in .streamlit/secrets.toml.")
         policy = cache.access_policy(Path(config.access_file))  # type: ignore[arg-type]
     except Exception as err:  # a broken access set-up refuses everyone, plainly
-        from explain import ExplainError
-
         reason = str(err) if isinstance(err, ExplainError) else "the access settings could not be read."
         logging.getLogger("dashboard").warning("access refused to %s: %s", subject, reason)
         _refuse(md(f"Access cannot be checked, so nothing is shown: {reason}"), sign_out=True)
@@ -234,9 +232,13 @@ def sign_out_button() -> None:
 def identity_panel(user: User) -> None:
     """The sidebar's "signed in as" line and sign-out button, or the local-mode banner."""
     if user.local:
+        try:
+            kept = "Views are recorded in the access log." if cache.access_log(settings()) else "Nothing is recorded."
+        except ExplainError as err:  # a broken [access] section: said here, and every view is refused
+            kept = md(f"The access log cannot be used ({err}), so decisions are not shown.")
         st.warning(
             "Local mode: no sign-in is set up, so anyone who can reach this server sees every decision. "
-            "The README's “Sign-in and the access log” says how to require a sign-in.",
+            f"{kept} The README's “Sign-in and the access log” says how to require a sign-in.",
             icon="🔓",
         )
         return

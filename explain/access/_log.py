@@ -202,19 +202,27 @@ class AccessLog:
             raise AccessLogError(f"the access log could not be {doing} ({reason}).") from None
 
     def _prepare(self) -> None:
-        """Create the tables and the head row once (a database that has them is left as it is)."""
+        """Create the tables and the head row once (a database that has them is left as it is).
+        Another process may create them at the same moment: a failed attempt is tried again."""
         if self._ready:
             return
-        with self._ready_lock, self._failures("opened"):
-            from sqlalchemy import insert, select
+        from sqlalchemy import insert, select
+        from sqlalchemy.exc import SQLAlchemyError
 
+        with self._ready_lock, self._failures("opened"):
             database = default_head_file(self.url)  # a SQLite file: its folder is made on first use
             if database is not None:
                 database.parent.mkdir(parents=True, exist_ok=True)
-            self._metadata.create_all(self._engine, checkfirst=True)
-            with self._engine.begin() as connection:
-                if connection.execute(select(self._head.c.id)).first() is None:
-                    connection.execute(insert(self._head).values(id=1, seq=0, mac=_GENESIS))
+            for attempt in range(3):
+                try:
+                    self._metadata.create_all(self._engine, checkfirst=True)
+                    with self._engine.begin() as connection:
+                        if connection.execute(select(self._head.c.id)).first() is None:
+                            connection.execute(insert(self._head).values(id=1, seq=0, mac=_GENESIS))
+                    break
+                except SQLAlchemyError:
+                    if attempt == 2:
+                        raise
             self._ready = True
 
     def record(self, event: AccessEvent, *, now: datetime | None = None) -> int:
@@ -226,6 +234,12 @@ class AccessLog:
         recorded_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
         with self._failures("written"), self._engine.connect() as connection:  # begins on first use
             head = connection.execute(select(self._head.c.seq, self._head.c.mac).where(self._head.c.id == 1).with_for_update()).one()  # fmt: skip
+            previous = self._read_head_file_text()
+            if self._head_file_problems(int(head.seq), str(head.mac), previous):
+                raise AccessLogError(
+                    "the access log's database does not match its head file (events deleted, or the database "
+                    "replaced), so nothing more is recorded until an administrator checks it with explain audit verify."
+                )
             seq, prev_mac = int(head.seq) + 1, str(head.mac)
             content = [
                 seq, recorded_at, event.subject, event.email, event.role, event.bundle_name,
@@ -234,7 +248,6 @@ class AccessLog:
             mac = _mac(self._key, content, prev_mac)
             connection.execute(insert(self._events).values(dict(zip(COLUMNS, [*content, prev_mac, mac], strict=True))))
             connection.execute(update(self._head).where(self._head.c.id == 1).values(seq=seq, mac=mac))
-            previous = self._read_head_file_text()
             self._write_head_file(seq, mac)  # under the database's write lock: heads are written in order
             try:
                 connection.commit()
@@ -318,11 +331,11 @@ class AccessLog:
                 f"the head row says the chain ends at event {head.seq if head else '?'}, "
                 f"the table ends at event {last_seq} (rows deleted or the head edited)"
             )
-        problems += self._head_file_problems(last_seq, prev_mac)
+        problems += self._head_file_problems(last_seq, prev_mac, self._read_head_file_text())
         return Verification(rows=count, problems=tuple(problems))
 
-    def _head_file_problems(self, last_seq: int, last_mac: str) -> list[str]:
-        text = self._read_head_file_text()
+    def _head_file_problems(self, last_seq: int, last_mac: str, text: str | None) -> list[str]:
+        """How the head file (its text ``text``) disagrees with a chain ending at ``last_seq``."""
         if text is None:
             return [] if last_seq == 0 else [f"the head file {self.head_file} is missing"]
         try:

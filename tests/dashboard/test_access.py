@@ -124,3 +124,12 @@ def test_signed_in_users_are_refused_plainly(tmp_path: Path) -> None:
     viewer = signed_in(tmp_path, {"sub": "ana", "email": "ana@bank.example"}, bundle="churn")
     assert any("There is no model called 'churn' here." in i.value.replace("\\", "") for i in viewer.info)
     assert not any("Local mode" in w.value for w in viewer.warning)
+
+
+def test_a_broken_access_log_setting_refuses_views_and_says_why(loan: Bundle, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPLAIN_ACCESS_LOG_KEY", "short")
+    at = open_app(bundle="loan", decision=str(loan.decisions.index[1]))
+    banner = " ".join(unescape(w.value) for w in at.warning)
+    assert "The access log cannot be used (the access log key must be at least 16 characters" in banner
+    assert any("could not be recorded in the access log" in unescape(e.value) for e in at.error)
+    assert not at.get("plotly_chart")

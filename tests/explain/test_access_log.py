@@ -265,3 +265,24 @@ def test_the_example_files_in_dot_streamlit_parse() -> None:
     assert policy.resolve("s", "x@bank.example", {"groups": ["risk-engineering"]}) == Access("engineer", None)
     settings = AccessSettings.from_secrets_file(folder / "secrets.example.toml")
     assert settings.access_file == Path(".streamlit/access.toml") and settings.log_key is not None
+
+
+def test_after_tampering_with_the_end_nothing_more_is_recorded(log: AccessLog, tmp_path: Path) -> None:
+    """Fail closed: an app that kept appending would overwrite the head file and hide the deletion."""
+    db = database(tmp_path)
+    db.execute("DELETE FROM access_events WHERE seq > 8")
+    mac8 = db.execute("SELECT mac FROM access_events WHERE seq = 8").fetchone()[0]
+    db.execute("UPDATE access_log_head SET seq = 8, mac = ?", (mac8,))
+    with pytest.raises(
+        AccessLogError, match=r"does not match its head file \(events deleted, or the database replaced\)"
+    ):
+        log.record(event(11))
+    db.close()
+    (tmp_path / "log.sqlite").unlink()  # the whole database replaced by an empty one
+    fresh = AccessLog(f"sqlite:///{tmp_path / 'log.sqlite'}", key=KEY)
+    with pytest.raises(AccessLogError, match="does not match its head file"):
+        fresh.record(event(1))
+    assert fresh.verify().problems == (
+        "the head file says the chain ends at event 10, the database at event 0 "
+        "(the last events were deleted, or the chain was rewritten)",
+    )
