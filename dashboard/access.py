@@ -36,6 +36,9 @@ S_LAST_VIEW = "access_last_view"
 S_RECOURSE_SEEN = "access_recourse_seen"
 S_USER = "access_user"
 PENDING_SECONDS = 15 * 60
+MAX_PENDING = 10_000  # links kept at once (the oldest go first)
+MAX_KEPT_KEYS = 8
+MAX_KEPT_TEXT = 256
 REFUSED = (
     "This action could not be recorded in the access log, so it was not carried out: {reason} "
     "Nothing was shown or exported. Ask your administrator to check the access log's database; the app keeps running."
@@ -70,14 +73,31 @@ class User:
 LOCAL_USER = User(subject=LOCAL_SUBJECT, email="", name="local", access=Access("admin", None), local=True)
 
 
+class SecretsUnreadable(Exception):
+    """A secrets file exists but cannot be read: whether sign-in is wanted is unknown, so nothing is shown."""
+
+
+def _check_secrets_files() -> None:
+    """Raise :class:`SecretsUnreadable` when a secrets file Streamlit would read exists but is
+    not valid TOML (Streamlit would then treat it as absent: local mode, everything open)."""
+    import tomllib
+
+    for name in st.get_option("secrets.files") or []:
+        path = Path(name)
+        if not path.is_file():
+            continue
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            logging.getLogger("dashboard").error("the secrets file %s cannot be read: %s", path, err)
+            raise SecretsUnreadable(str(path)) from None
+
+
 def _secrets_section(name: str) -> Any:
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return None
-        return st.secrets.get(name)
-    except Exception:  # a malformed secrets file: treated as absent here, Streamlit reports it itself
-        logging.getLogger("dashboard").exception("reading .streamlit/secrets.toml failed")
+    _check_secrets_files()
+    if not st.secrets.load_if_toml_exists():
         return None
+    return st.secrets.get(name)
 
 
 def auth_configured() -> bool:
@@ -123,14 +143,16 @@ def _page_path() -> str:
 def _keep_requested_link() -> None:
     """Remember the link this browser asked for, to open it after the sign-in."""
     browser = _browser()
-    query = {k: st.query_params[k] for k in st.query_params}
-    path = _page_path()
+    query = {k[:MAX_KEPT_TEXT]: st.query_params[k][:MAX_KEPT_TEXT] for k in list(st.query_params)[:MAX_KEPT_KEYS]}
+    path = _page_path()[:MAX_KEPT_TEXT]
     if browser is None or (not query and not path):
         return
     now = time.monotonic()
-    with _lock:
+    with _lock:  # anyone can reach this before signing in: the store is bounded in age, count and size
         for key in [k for k, (when, _, _) in _pending.items() if now - when > PENDING_SECONDS]:
             del _pending[key]
+        while len(_pending) >= MAX_PENDING:
+            del _pending[next(iter(_pending))]
         _pending[browser] = (now, query, path)
 
 
@@ -176,7 +198,15 @@ def _refuse(message: str, *, sign_out: bool = False) -> None:
 def current_user() -> User:
     """The signed-in user with their role, or the local user; shows the sign-in page (or why
     access is refused) and stops the run when there is none."""
-    if not auth_configured():
+    try:
+        signed_in_mode = auth_configured()
+    except Exception:  # fail closed: an unreadable secrets file may be the one that asks for sign-in
+        _refuse(
+            "The server's secrets file cannot be read, so it is unknown who may see what and nothing is shown. "
+            "An administrator can see why in the server log."
+        )
+        raise AssertionError("unreachable") from None
+    if not signed_in_mode:
         return LOCAL_USER
     if not st.user.is_logged_in:
         _keep_requested_link()
@@ -188,8 +218,9 @@ def current_user() -> User:
     with _lock:
         signed_out_at = _signed_out.get(subject)
     if signed_out_at is not None and signed_out_at >= st.session_state[S_SIGNED_IN_AT]:
-        _discard_session()
-        _sign_in_page("You signed out (in this or another tab). Sign in again to continue.")
+        _discard_session()  # this session's own identity ends too (st.user lives per session)
+        st.logout()
+        st.stop()
     try:
         config = settings()
         if config.access_file is None:
@@ -202,10 +233,16 @@ def current_user() -> User:
         logging.getLogger("dashboard").warning("access refused to %s: %s", subject, reason)
         _refuse(md(f"Access cannot be checked, so nothing is shown: {reason}"), sign_out=True)
         raise  # unreachable: _refuse stops the run
-    access = policy.resolve(subject, email, st.user.to_dict())
+    claims = st.user.to_dict()
+    access = policy.resolve(subject, email, claims)
     if access is None:
+        unverified = email and claims.get("email_verified") is not True and policy.trust_email == "verified"
+        why = " Your provider did not mark your email as verified, and grants by email need that." if unverified else ""
         _refuse(
-            md(f"You are signed in as {email or subject}, but no role is granted to you here. Ask your administrator."),
+            md(
+                f"You are signed in as {email or subject}, but no role is granted to you here.{why} "
+                "Ask your administrator."
+            ),
             sign_out=True,
         )
         raise AssertionError("unreachable")
@@ -223,10 +260,14 @@ def sign_out_button() -> None:
     same user is refused on its next run."""
     if st.button("Sign out", icon="🚪", key="sign_out"):
         subject = str(st.user.get("sub") or "")
+        browser = _browser()
         with _lock:
             _signed_out[subject] = time.time()
+            if browser is not None:
+                _pending.pop(browser, None)
         _discard_session()
         st.logout()
+        st.stop()  # nothing more of this run: no link kept for the next person at this browser
 
 
 def identity_panel(user: User) -> None:
@@ -236,6 +277,9 @@ def identity_panel(user: User) -> None:
             kept = "Views are recorded in the access log." if cache.access_log(settings()) else "Nothing is recorded."
         except ExplainError as err:  # a broken [access] section: said here, and every view is refused
             kept = md(f"The access log cannot be used ({err}), so decisions are not shown.")
+        except Exception:  # the database said something unexpected: views are refused the same way
+            logging.getLogger("dashboard").exception("opening the access log failed")
+            kept = "The access log cannot be used, so decisions are not shown."
         st.warning(
             "Local mode: no sign-in is set up, so anyone who can reach this server sees every decision. "
             f"{kept} The README's “Sign-in and the access log” says how to require a sign-in.",

@@ -225,7 +225,7 @@ def _audit(args: argparse.Namespace) -> int:
     from explain.access import AccessSettings
 
     try:
-        log = AccessSettings.from_secrets_file(args.secrets).open_log()
+        log = AccessSettings.from_secrets_file(args.secrets).open_log(create=False)
         if log is None:
             print(
                 f"error: no access log key: set [access] log_key in {args.secrets} (or EXPLAIN_ACCESS_LOG_KEY).",
@@ -233,7 +233,7 @@ def _audit(args: argparse.Namespace) -> int:
             )
             return 2
         if args.audit_command == "verify":
-            report = log.verify()
+            report = log.verify(expect_at_least=args.expect_at_least)
             print(report.summary())
             return 0 if report.ok else 1
         try:
@@ -243,12 +243,16 @@ def _audit(args: argparse.Namespace) -> int:
             return 2
         events = log.events(since=since, user=args.user, decision=args.decision)
         suffix = args.out.suffix.lower()
-        if suffix == ".parquet":
-            events.to_parquet(args.out, index=False)
-        elif suffix == ".csv":
-            args.out.write_text(safe_csv(events), encoding="utf-8")
-        else:
+        if suffix not in (".csv", ".parquet"):
             print(f"error: --out must end in .csv or .parquet; got {args.out.name!r}.", file=sys.stderr)
+            return 2
+        try:
+            if suffix == ".parquet":
+                events.to_parquet(args.out, index=False)
+            else:
+                args.out.write_text(safe_csv(events), encoding="utf-8")
+        except OSError as err:
+            print(f"error: {args.out} could not be written: {err.strerror or err}", file=sys.stderr)
             return 2
         print(f"wrote {len(events):,} access-log events to {args.out}")
         return 0
@@ -313,6 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     aud = sub.add_parser("audit", help="check or export the access log (who was shown which decision)")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     ver = aud_sub.add_parser("verify", help="recompute the chain; exit 1 if it was tampered with")
+    ver.add_argument(
+        "--expect-at-least",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fail unless the log holds at least N events (the count kept elsewhere: catches a wiped log)",
+    )
     exp = aud_sub.add_parser("export", help="write the access log, filtered, as CSV or Parquet")
     exp.add_argument("--out", type=Path, required=True, help="a .csv (neutralised) or .parquet file")
     exp.add_argument("--since", help="only events at or after this date or time (UTC unless it says)")

@@ -72,11 +72,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-prepared = "access_log_csv"
+prepared = f"access_log_csv::{since}::{who}::{decision}::{','.join(actions)}::{len(events)}"  # these filters' rows
 if st.button(f"Prepare a CSV of these {len(events):,} events", icon="⬇️") and access.recorded(
     user, "access_log_export", detail=f"{len(events)} events"
 ):
     st.session_state[prepared] = safe_csv(events)
+for stale in [k for k in st.session_state if str(k).startswith("access_log_csv::") and k != prepared]:
+    del st.session_state[stale]
 if prepared in st.session_state:
     st.download_button(
         "Download the access log (CSV)",

@@ -16,6 +16,11 @@ a role, and the bundles (their URL keys; ``"*"`` for every bundle)::
     role = "engineer"
     bundles = ["*"]
 
+An email counts only when the provider marks it verified (``email_verified = true`` in the ID
+token): with some providers users can set their own. ``trust_email = "any"`` accepts every email
+(for a provider that never sends the claim but checks emails itself); subjects and groups are
+always safe keys.
+
 Roles nest: a *viewer* sees the business pages, an *engineer* also the model workbench, an
 *admin* also the access log. A user matched by several grants gets the highest role among
 them and the union of their bundles. A user matched by none has no access.
@@ -82,6 +87,7 @@ class AccessPolicy:
 
     grants: tuple[_Grant, ...]
     claim: str = "groups"
+    trust_email: str = "verified"  # "verified": an email matches only with email_verified = true; "any"
 
     @classmethod
     def load(cls, path: Path | str) -> AccessPolicy:
@@ -99,9 +105,14 @@ class AccessPolicy:
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], *, source: str = "the access file") -> AccessPolicy:
-        unknown = set(raw) - {"claim", "grant"}
+        unknown = set(raw) - {"claim", "grant", "trust_email"}
         if unknown:
-            raise AccessFileError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}; allowed: claim, grant.")
+            raise AccessFileError(
+                f"{source}: unknown key(s) {', '.join(sorted(unknown))}; allowed: claim, grant, trust_email."
+            )
+        trust_email = raw.get("trust_email", "verified")
+        if trust_email not in ("verified", "any"):
+            raise AccessFileError(f'{source}: trust_email must be "verified" or "any"; got {trust_email!r}.')
         claim = raw.get("claim", "groups")
         if not isinstance(claim, str) or not claim.strip():
             raise AccessFileError(f'{source}: claim must be the name of an ID-token claim, such as "groups".')
@@ -127,13 +138,14 @@ class AccessPolicy:
                 raise AccessFileError(f"{where}: name the users or the groups it grants to.")
             bundles = _strings(entry.get("bundles", [ALL_BUNDLES]), where, "bundles")
             grants.append(_Grant(users, groups, role, None if ALL_BUNDLES in bundles else bundles))
-        return cls(tuple(grants), claim.strip())
+        return cls(tuple(grants), claim.strip(), trust_email)
 
     def resolve(self, subject: str, email: str, claims: Mapping[str, Any]) -> Access | None:
         """The access of the user with this subject, email and ID-token claims, or None."""
         raw_groups = claims.get(self.claim)
         groups = {raw_groups} if isinstance(raw_groups, str) else {str(g) for g in raw_groups or () if g is not None}
-        names = {n for n in (subject, email) if n}
+        email_counts = self.trust_email == "any" or claims.get("email_verified") is True
+        names = {n for n in (subject, email if email_counts else "") if n}
         matched = [g for g in self.grants if g.users & names or g.groups & groups]
         if not matched:
             return None

@@ -75,8 +75,9 @@ class AccessSettings:
             raise AccessLogError(f"{path}: access must be a table, [access].")
         return cls.from_section(section)
 
-    def open_log(self) -> AccessLog | None:
-        """The access log, or None when no key is set (nothing can be recorded without one)."""
+    def open_log(self, *, create: bool = True) -> AccessLog | None:
+        """The access log, or None when no key is set (nothing can be recorded without one);
+        ``create=False`` for readers, which must not start a log somewhere by mistake."""
         if not self.log_key:
             return None
-        return AccessLog(self.log_url, key=self.log_key, head_file=self.log_head)
+        return AccessLog(self.log_url, key=self.log_key, head_file=self.log_head, create=create)

@@ -27,9 +27,9 @@ def provider() -> Iterator[str]:
     from oidc_provider_mock import User, run_server_in_thread
 
     users = [
-        User(sub="ana", claims={"email": "ana@bank.example", "name": "Ana Viewer"}),
+        User(sub="ana", claims={"email": "ana@bank.example", "email_verified": True, "name": "Ana Viewer"}),
         User(sub="eve", claims={"email": "eve@bank.example", "name": "Eve Engineer", "groups": ["risk-eng"]}),
-        User(sub="root", claims={"email": "compliance@bank.example", "name": "Compliance"}),
+        User(sub="root", claims={"email": "compliance@bank.example", "email_verified": True, "name": "Compliance"}),
     ]
     with run_server_in_thread(user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
@@ -77,6 +77,19 @@ def sign_in(page: object, app: str, who: str) -> None:
     page.wait_for_url(lambda u: u.startswith(app) and "oauth2callback" not in u, timeout=30_000)  # type: ignore[attr-defined]
 
 
+def sidebar(page: object) -> str:
+    """The sidebar's text once its navigation is drawn."""
+    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    return str(page.locator('[data-testid="stSidebar"]').inner_text())  # type: ignore[attr-defined]
+
+
+def sign_out_at_provider(page: object, app: str) -> None:
+    """The provider's end-session page asks to confirm; confirm, and wait to be back in the app."""
+    page.get_by_role("button", name="End session").click(timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_url(lambda u: u.startswith(app) and "oauth2callback" not in u, timeout=30_000)  # type: ignore[attr-defined]
+
+
 def test_viewer_and_engineer_through_sign_in_with_an_access_log(
     signed_server: tuple[str, AccessLog], provider: str, browser: object, loan: Bundle
 ) -> None:
@@ -102,8 +115,8 @@ def test_viewer_and_engineer_through_sign_in_with_an_access_log(
     body = wait_for_text(page, "How each input moved the score")
     assert decision_id in body and "Signed in as ana@bank.example · viewer" in body
     assert "Local mode" not in body
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "Decisions" in sidebar and "Importance" not in sidebar and "Model workbench" not in sidebar
+    nav = sidebar(page)
+    assert "Decisions" in nav and "Importance" not in nav and "Model workbench" not in nav
     screenshot(page, "login-viewer-decision")
 
     # the workbench is refused by URL too, with no data in the refusal
@@ -144,19 +157,28 @@ def test_viewer_and_engineer_through_sign_in_with_an_access_log(
     sign_in(other, url, "eve")
     body = wait_for_text(other, "Importance · Consumer loans")  # the page the link named, after the sign-in
     assert "Signed in as eve@bank.example · engineer" in body
-    sidebar = other.locator('[data-testid="stSidebar"]').inner_text()
-    assert "Importance" in sidebar and "Access log" not in sidebar
+    nav = sidebar(other)
+    assert "Importance" in nav and "Access log" not in nav
     assert "Not available to you" not in body
     other.goto(f"{url}/?bundle=loan&table=upload&decision={batch['application_id'].iloc[0]}")
     body = wait_for_text(other, "lives only in the browser session that uploaded it")
     assert "new-batch.csv" not in body
     screenshot(other, "login-engineer")
 
-    # signing out ends access: the same link now asks to sign in again
+    # signing out ends access, in the tab that signed out and in another one left open
+    second = viewer.new_page()
+    second.goto(f"{url}/decision?bundle=loan&decision={decision_id}")
+    wait_for_text(second, "How each input moved the score")
     page.goto(f"{url}/?bundle=loan")
     wait_for_text(page, "Signed in as ana@bank.example")
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_timeout(1500)
+    sign_out_at_provider(page, url)
+    wait_for_text(page, "every page needs you to sign in")
+    second.get_by_role("tab", name="What if…").click()  # the open tab's next run (the browser's cookie is gone)
+    body = wait_for_text(second, "every page needs you to sign in")
+    assert "How each input moved" not in body and "Signed in as" not in body
+    second.get_by_role("button", name="Sign in").click()  # a real sign-in again, not a way back in
+    second.wait_for_url(lambda u: u.startswith(provider), timeout=30_000)
     page.goto(f"{url}/decision?bundle=loan&decision={decision_id}")
     body = wait_for_text(page, "every page needs you to sign in")
     assert "How each input moved" not in body
@@ -170,7 +192,7 @@ def test_viewer_and_engineer_through_sign_in_with_an_access_log(
     wait_for_text(desk, "Signed in as compliance@bank.example · admin")
     desk.get_by_role("button", name="Check the chain").click()
     body = wait_for_text(desk, "the chain is unbroken and matches its head")
-    assert "events" in body and "Access log" in desk.locator('[data-testid="stSidebar"]').inner_text()
+    assert "events" in body and "Access log" in sidebar(desk)
     screenshot(desk, "login-admin-access-log")
     admin.close()
 

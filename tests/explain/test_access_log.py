@@ -21,7 +21,7 @@ from explain.access import (
     AccessPolicy,
     AccessSettings,
 )
-from explain.access._log import _CONTENT, _mac
+from explain.access._log import _CONTENT, _genesis, _mac
 from explain.cli import main
 
 KEY = "a test key that is long enough"
@@ -105,24 +105,56 @@ def test_deleting_the_last_rows_is_detected_even_with_the_head_row_moved_back(lo
 
 
 def test_a_chain_rewritten_without_the_key_is_detected(log: AccessLog, tmp_path: Path) -> None:
-    forger = AccessLog(f"sqlite:///{tmp_path / 'forged.sqlite'}", key="the forger's own key, long enough")
+    forger_key = b"the forger's own key, long enough"
     rows = log.events()
     rows.loc[rows["seq"] == 3, "email"] = "someone-else@bank.example"
     db = database(tmp_path)
+    log_id = db.execute("SELECT log_id FROM access_log_head").fetchone()[0]
     db.execute("DELETE FROM access_events")
-    prev = ""
+    prev = _genesis(forger_key, log_id)
     for values in rows.itertuples(index=False):
         content = [getattr(values, name) for name in _CONTENT]
-        mac = _mac(forger._key, content, prev)
+        mac = _mac(forger_key, content, prev)
         db.execute(f"INSERT INTO access_events VALUES ({', '.join('?' * 13)})", [*content, prev, mac])
         prev = mac
     db.execute("UPDATE access_log_head SET seq = 10, mac = ?", (prev,))
-    forger.head_file = log.head_file
-    forger._write_head_file(10, prev)
+    forger = AccessLog(f"sqlite:///{tmp_path / 'forged.sqlite'}", key=forger_key, head_file=log.head_file)
+    forger._write_head_file(log_id, 10, prev)
     report = log.verify()
-    assert len(report.problems) == 11
-    assert all("does not match its MAC" in p for p in report.problems[:10])
-    assert report.problems[10].endswith("was not written with this key")
+    assert report.problems[0] == "event 1: does not link to the event before it"
+    assert sum("does not match its MAC" in p for p in report.problems) == 10
+    assert report.problems[-1].endswith("was not written with this key")
+
+
+def test_a_wiped_log_is_caught_by_its_anchor_and_odd_values_do_not_crash(log: AccessLog, tmp_path: Path) -> None:
+    anchor = log.verify()
+    assert anchor.ok and anchor.head_seq == 10 and f"event 10, MAC {anchor.head_mac[:16]}" in anchor.summary()
+    db = database(tmp_path)
+    db.execute("UPDATE access_events SET mac = 'é' WHERE seq = 2")  # not hex, not ASCII: reported, not a crash
+    assert "event 2: its content does not match its MAC (edited, or written without the key)" in log.verify().problems
+    db.close()
+    (tmp_path / "log.sqlite").unlink()
+    log.head_file.unlink()  # everything gone: only a count kept elsewhere can tell
+    fresh = AccessLog(f"sqlite:///{tmp_path / 'log.sqlite'}", key=KEY)
+    assert fresh.verify().ok
+    assert fresh.verify(expect_at_least=anchor.head_seq).problems == (
+        "the log holds 0 events, fewer than the 10 expected (wiped or rolled back together with its head file)",
+    )
+
+
+def test_a_crash_around_the_commit_leaves_an_accepted_state(log: AccessLog, tmp_path: Path) -> None:
+    db = database(tmp_path)
+    log_id, seq, mac = db.execute("SELECT log_id, seq, mac FROM access_log_head").fetchone()
+    log._write_head_file(log_id, seq, mac, pending=(seq + 1, "f" * 64))  # crashed before the commit
+    assert log.verify().ok
+    log.record(event(11))
+    assert log.verify().ok and log.verify().rows == 11
+    log_id, seq, mac = db.execute("SELECT log_id, seq, mac FROM access_log_head").fetchone()
+    previous = db.execute("SELECT mac FROM access_events WHERE seq = 10").fetchone()[0]
+    log._write_head_file(log_id, seq - 1, previous, pending=(seq, mac))  # crashed after the commit
+    assert log.verify().ok
+    log.record(event(12))
+    assert log.verify().ok and log.verify().rows == 12
 
 
 def _write_events(url: str, writer: int) -> None:
@@ -132,8 +164,8 @@ def _write_events(url: str, writer: int) -> None:
 
 
 def test_twenty_concurrent_writers_leave_one_unbroken_chain(tmp_path: Path) -> None:
+    """Twenty processes that race from the first write on (creating the log included)."""
     url = f"sqlite:///{tmp_path / 'log.sqlite'}"
-    AccessLog(url, key=KEY).verify()  # the tables exist before the writers race
     context = multiprocessing.get_context("fork")
     writers = [context.Process(target=_write_events, args=(url, w)) for w in range(20)]
     for process in writers:
@@ -147,6 +179,17 @@ def test_twenty_concurrent_writers_leave_one_unbroken_chain(tmp_path: Path) -> N
     events = log.events()
     assert list(events["seq"]) == list(range(1, 201))
     assert events["email"].value_counts().to_dict() == {f"writer-{w}@bank.example": 10 for w in range(20)}
+
+
+def test_twenty_threads_sharing_one_log_leave_one_unbroken_chain(tmp_path: Path) -> None:
+    """How the server uses it: one log object, every session's thread appending at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = AccessLog(f"sqlite:///{tmp_path / 'log.sqlite'}", key=KEY)
+    with ThreadPoolExecutor(20) as pool:
+        seqs = list(pool.map(lambda n: shared.record(event(n, user=f"t{n % 20}@bank.example")), range(200)))
+    assert sorted(seqs) == list(range(1, 201))
+    assert shared.verify().ok and shared.verify().rows == 200
 
 
 def test_a_read_only_store_refuses_to_record(log: AccessLog, tmp_path: Path) -> None:
@@ -198,6 +241,16 @@ def test_audit_export_round_trips_and_verify_exits_by_the_chain(
     assert "--out must end in .csv or .parquet" in capsys.readouterr().err
 
 
+def test_audit_commands_never_create_a_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secrets = _settings_file(tmp_path, f"sqlite:///{tmp_path / 'nowhere' / 'log.sqlite'}")
+    assert main(["audit", "verify", "--secrets", str(secrets)]) == 2
+    assert "error: there is no access log at sqlite:///" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere").exists()
+    bad = _settings_file(tmp_path, "nonsense")
+    assert main(["audit", "verify", "--secrets", str(bad)]) == 2
+    assert "the access log database URL is not usable" in capsys.readouterr().err
+
+
 def test_settings_from_secrets_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert AccessSettings.from_secrets_file(tmp_path / "none.toml").open_log() is None
     secrets = tmp_path / "secrets.toml"
@@ -220,13 +273,18 @@ POLICY = {
 
 def test_roles_come_from_users_and_group_claims() -> None:
     policy = AccessPolicy.from_mapping(POLICY)
-    assert policy.resolve("sub-ana", "ana@bank.example", {}) == Access("viewer", frozenset({"loan", "churn"}))
+    verified = {"email_verified": True}
+    assert policy.resolve("sub-ana", "ana@bank.example", verified) == Access("viewer", frozenset({"loan", "churn"}))
+    assert policy.resolve("sub-ana", "ana@bank.example", {}) == Access("viewer", frozenset({"churn"}))  # email unproven
+    assert policy.resolve("s9", "ana@bank.example", {"email_verified": "true"}) is None  # only a real true counts
+    trusting = AccessPolicy.from_mapping({**POLICY, "trust_email": "any"})
+    assert trusting.resolve("s9", "ana@bank.example", {}) == Access("viewer", frozenset({"loan"}))
     engineer = policy.resolve("s2", "eve@bank.example", {"groups": ["staff", "risk-engineering"]})
     assert engineer == Access("engineer", frozenset({"loan", "fraud"}))
     assert engineer.allows("viewer") and engineer.allows("engineer") and not engineer.allows("admin")
-    assert policy.resolve("s3", "root@bank.example", {}) == Access("admin", None)
+    assert policy.resolve("s3", "root@bank.example", verified) == Access("admin", None)
     assert policy.resolve("s4", "nobody@bank.example", {"groups": "staff"}) is None
-    both = policy.resolve("sub-ana", "ana@bank.example", {"groups": "risk-engineering"})
+    both = policy.resolve("sub-ana", "ana@bank.example", {"groups": "risk-engineering", **verified})
     assert both == Access("engineer", frozenset({"loan", "churn", "fraud"}))
 
 
@@ -239,7 +297,8 @@ def test_roles_come_from_users_and_group_claims() -> None:
         ),
         ({"grant": [{"role": "viewer"}]}, "grant 1: name the users or the groups it grants to"),
         ({"grant": [{"users": "a", "role": "viewer"}]}, "grant 1: users must be a list of non-empty strings"),
-        ({"grants": []}, "unknown key(s) grants; allowed: claim, grant"),
+        ({"grants": []}, "unknown key(s) grants; allowed: claim, grant, trust_email"),
+        ({"trust_email": "yes"}, 'trust_email must be "verified" or "any"; got \'yes\''),
         ({"grant": [{"users": ["a"], "role": "viewer", "bundle": ["x"]}]}, "unknown key(s) bundle"),
     ],
 )
@@ -261,7 +320,7 @@ def test_an_access_file_that_is_not_toml(tmp_path: Path) -> None:
 def test_the_example_files_in_dot_streamlit_parse() -> None:
     folder = Path(__file__).resolve().parents[2] / ".streamlit"
     policy = AccessPolicy.load(folder / "access.example.toml")
-    assert policy.resolve("s", "ana@bank.example", {}) == Access("viewer", frozenset({"loan"}))
+    assert policy.resolve("s", "ana@bank.example", {"email_verified": True}) == Access("viewer", frozenset({"loan"}))
     assert policy.resolve("s", "x@bank.example", {"groups": ["risk-engineering"]}) == Access("engineer", None)
     settings = AccessSettings.from_secrets_file(folder / "secrets.example.toml")
     assert settings.access_file == Path(".streamlit/access.toml") and settings.log_key is not None
@@ -280,9 +339,5 @@ def test_after_tampering_with_the_end_nothing_more_is_recorded(log: AccessLog, t
     db.close()
     (tmp_path / "log.sqlite").unlink()  # the whole database replaced by an empty one
     fresh = AccessLog(f"sqlite:///{tmp_path / 'log.sqlite'}", key=KEY)
-    with pytest.raises(AccessLogError, match="does not match its head file"):
+    with pytest.raises(AccessLogError, match="names a log this database does not hold"):
         fresh.record(event(1))
-    assert fresh.verify().problems == (
-        "the head file says the chain ends at event 10, the database at event 0 "
-        "(the last events were deleted, or the chain was rewritten)",
-    )
