@@ -335,7 +335,7 @@ def record_view_or_stop(user: User, bundle: Bundle, decision_id: str, table: str
     view = (bundle.fingerprint, table, decision_id)
     if st.session_state.get(S_LAST_VIEW) == view:
         return
-    detail = "" if table == "decisions" else f"table: {table}"
+    detail = {"decisions": "", "upload": "from this session's uploaded batch"}.get(table, f"table: {table}")
     if not recorded(user, "decision_viewed", bundle=bundle, decision_id=decision_id, detail=detail):
         st.stop()
     st.session_state[S_LAST_VIEW] = view

@@ -114,7 +114,7 @@ except (DecisionNotFoundError, ExplainError) as err:
     browse(key, bundle)
     st.stop()
 
-access.record_view_or_stop(access.session_user(), bundle, result.id, table)
+access.record_view_or_stop(access.session_user(), bundle, result.id, link_table)  # "upload" for a batch
 verdict_card(result, bundle_name=bundle.name, spec=bundle.spec, outcome=outcome_text(bundle, result.outcome))
 left, right = st.columns([3, 2], gap="large")
 with left:
