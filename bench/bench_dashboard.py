@@ -37,14 +37,19 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_serving(port: int) -> None:
-    """Return once the Streamlit server on ``port`` answers its health check."""
-    while True:
+def wait_until_serving(port: int, proc: subprocess.Popen[bytes] | None = None, timeout: float = 180) -> None:
+    """Return once the Streamlit server on ``port`` answers its health check; raise if the
+    server process ends first or ``timeout`` seconds pass (a bench must not hang)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with status {proc.returncode} before serving")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
             return
         except OSError:
             time.sleep(0.02)
+    raise RuntimeError(f"the server on port {port} did not answer within {timeout:g} s")
 
 
 def _wait(page: Page, text: str, timeout: float = 120) -> None:
@@ -83,7 +88,7 @@ def time_to_first_decision(out: Path, page: Page) -> float:
     start = time.perf_counter()
     proc = _start(out, port)
     try:
-        wait_until_serving(port)
+        wait_until_serving(port, proc)
         page.goto(f"http://127.0.0.1:{port}/?bundle=loan&decision=L0100003")
         _wait(page, "How each input moved the score")
         page.wait_for_selector(".js-plotly-plot .waterfalllayer .point")

@@ -209,20 +209,27 @@ def start_to_decision(bundle_path: Path, runs: int) -> list[float]:
         for _ in range(runs):
             port = _port()
             start = time.perf_counter()
+            log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
             proc = subprocess.Popen(
                 serve_command([bundle_path], port=port),
                 env=serve_environment(samples=False),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             try:
-                wait_until_serving(port)
+                try:
+                    wait_until_serving(port, proc)
+                except RuntimeError:
+                    log.seek(0)
+                    print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
+                    raise
                 page.goto(f"http://127.0.0.1:{port}/?bundle={key}&decision=B000042")
                 page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=120_000)
                 times.append(time.perf_counter() - start)
             finally:
                 proc.terminate()
                 proc.wait()
+                log.close()
         browser.close()
     return times
 
