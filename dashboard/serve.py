@@ -30,6 +30,12 @@ def main() -> None:
     """Start the loading thread, then become ``python -m streamlit`` with the same arguments."""
     args = sys.argv[1:]
     script_args = args[args.index("--") + 1 :] if "--" in args else []
+    # Streamlit first, whole, in this thread: importing it configures plotly's theme, and plotly
+    # then looks pandas up in sys.modules without importing it. With the loading thread halfway
+    # through importing pandas, it found a partly initialised module and the server died at
+    # start ("partially initialized module 'pandas' has no attribute 'Series"), about one start in ten.
+    import streamlit  # noqa: F401
+
     threading.Thread(target=_load_named_bundles, args=(script_args,), name="explain-preload", daemon=True).start()
     runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
 

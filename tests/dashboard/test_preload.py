@@ -38,3 +38,25 @@ def test_the_launcher_passes_the_apps_arguments_and_becomes_streamlit() -> None:
     done = subprocess.run([sys.executable, "-m", "dashboard.serve", "--version"], capture_output=True, text=True,
                           timeout=120, check=True)  # fmt: skip
     assert "Streamlit, version" in done.stdout
+
+
+_ORDER = """
+import runpy, sys, threading
+from dashboard import serve
+seen = []
+threading.Thread.start = lambda self: seen.append("streamlit.elements.plotly_chart" in sys.modules)
+runpy.run_module = lambda *a, **k: None
+sys.argv = ["serve", "run", "app.py", "--", "--bundle", "x"]
+serve.main()
+print(seen)
+"""
+
+
+def test_streamlit_is_imported_whole_before_the_loading_thread_starts() -> None:
+    """Plotly, configured while Streamlit is imported, peeks at pandas in sys.modules; a loading
+    thread halfway through importing pandas made it see a partial module and kill the server."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_ORDER)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.strip() == "[True]"  # plotly's theme configured before any loading begins
