@@ -21,7 +21,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -94,7 +95,8 @@ def _check_secrets_files() -> None:
 
 
 def _secrets_section(name: str) -> Any:
-    _check_secrets_files()
+    """A section of the secrets (None when there are none); :func:`current_user`, which every
+    run starts with, has already refused a secrets file that cannot be read."""
     if not st.secrets.load_if_toml_exists():
         return None
     return st.secrets.get(name)
@@ -124,20 +126,19 @@ def _browser() -> str | None:
         return None
     token = raw.strip("\"'").encode()
     parts = raw.strip("\"'").split("|")
-    if len(parts) == 4 and parts[0] == "2":
+    if len(parts) == 4 and parts[0] == "2":  # version|mask|masked token|time: the token is mask XOR masked
         try:
             mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
-            token = bytes(a ^ b for a, b in zip(masked, mask * (len(masked) // max(len(mask), 1) + 1), strict=False))
+            token = bytes(a ^ b for a, b in zip(masked, mask, strict=True))
         except (binascii.Error, ValueError):
             pass
     return hashlib.sha256(token).hexdigest()
 
 
 def _page_path() -> str:
+    """The last part of the URL's path (a page's ``url_path``; ``""`` at the root)."""
     url = st.context.url if isinstance(st.context.url, str) else ""
-    path = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if "://" in url else ""
-    host_only = url.split("?", 1)[0].rstrip("/").count("/") <= 2
-    return "" if host_only else path
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _keep_requested_link() -> None:
@@ -172,7 +173,7 @@ def restore_requested_link() -> str | None:
     return path
 
 
-def _sign_in_page(message: str | None = None) -> None:
+def _sign_in_page(message: str | None = None) -> NoReturn:
     st.title("Explain decisions")
     st.markdown(
         "The decisions here are about real people, so every page needs you to sign in. "
@@ -187,7 +188,7 @@ def _sign_in_page(message: str | None = None) -> None:
     st.stop()
 
 
-def _refuse(message: str, *, sign_out: bool = False) -> None:
+def _refuse(message: str, *, sign_out: bool = False) -> NoReturn:
     st.title("Explain decisions")
     st.error(message)
     if sign_out:
@@ -199,13 +200,13 @@ def current_user() -> User:
     """The signed-in user with their role, or the local user; shows the sign-in page (or why
     access is refused) and stops the run when there is none."""
     try:
+        _check_secrets_files()
         signed_in_mode = auth_configured()
     except Exception:  # fail closed: an unreadable secrets file may be the one that asks for sign-in
         _refuse(
             "The server's secrets file cannot be read, so it is unknown who may see what and nothing is shown. "
             "An administrator can see why in the server log."
         )
-        raise AssertionError("unreachable") from None
     if not signed_in_mode:
         return LOCAL_USER
     if not st.user.is_logged_in:
@@ -232,7 +233,6 @@ def current_user() -> User:
         reason = str(err) if isinstance(err, ExplainError) else "the access settings could not be read."
         logging.getLogger("dashboard").warning("access refused to %s: %s", subject, reason)
         _refuse(md(f"Access cannot be checked, so nothing is shown: {reason}"), sign_out=True)
-        raise  # unreachable: _refuse stops the run
     claims = st.user.to_dict()
     access = policy.resolve(subject, email, claims)
     if access is None:
@@ -245,7 +245,6 @@ def current_user() -> User:
             ),
             sign_out=True,
         )
-        raise AssertionError("unreachable")
     return User(subject=subject, email=email, name=name, access=access)
 
 

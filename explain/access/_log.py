@@ -135,14 +135,14 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(str(a).encode("utf-8"), str(b).encode("utf-8"))
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The database file of a SQLite file URL, else None."""
-    head = default_head_file(url)
-    return None if head is None else head.with_name(head.name.removesuffix(".head"))
-
-
 def default_head_file(url: str) -> Path | None:
     """``<database file>.head`` for a SQLite file URL, else None (another database needs one named)."""
+    database = sqlite_file(url)
+    return None if database is None else database.with_name(database.name + ".head")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite file URL, else None."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -152,8 +152,7 @@ def default_head_file(url: str) -> Path | None:
         raise AccessLogError(f"the access log database URL is not usable: {err}") from None
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    database = parsed.database.removeprefix("file:")
-    return Path(database).with_name(Path(database).name + ".head")
+    return Path(parsed.database.removeprefix("file:"))
 
 
 class AccessLog:

@@ -18,12 +18,17 @@ def _subheaders(at: object) -> str:
     return " ".join(s.value for s in at.subheader).replace("\\", "")  # type: ignore[attr-defined]
 
 
-def test_each_showing_and_tool_is_recorded_once_as_the_local_user(
-    loan: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture()
+def log_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An access log for the app, named in the environment (local mode: no sign-in)."""
     url = f"sqlite:///{tmp_path / 'log.sqlite'}"
     monkeypatch.setenv("EXPLAIN_ACCESS_LOG_URL", url)
     monkeypatch.setenv("EXPLAIN_ACCESS_LOG_KEY", KEY)
+    return url
+
+
+def test_each_showing_and_tool_is_recorded_once_as_the_local_user(loan: Bundle, log_url: str) -> None:
+    url = log_url
     first, second = (str(i) for i in loan.decisions.index[[2, 9]])
     at = open_app(bundle="loan", decision=first)
     assert explain_decision(loan, first).prediction.headline in _subheaders(at)
@@ -167,12 +172,8 @@ def test_a_broken_access_log_setting_refuses_views_and_says_why(loan: Bundle, mo
     assert not at.get("plotly_chart")
 
 
-def test_the_access_log_page_shows_checks_and_exports(
-    loan: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 'log.sqlite'}"
-    monkeypatch.setenv("EXPLAIN_ACCESS_LOG_URL", url)
-    monkeypatch.setenv("EXPLAIN_ACCESS_LOG_KEY", KEY)
+def test_the_access_log_page_shows_checks_and_exports(loan: Bundle, log_url: str) -> None:
+    url = log_url
     decision_id = str(loan.decisions.index[6])
     at = open_app(bundle="loan", decision=decision_id)
     at.switch_page("views/access_log.py").run()
