@@ -126,11 +126,12 @@ def _browser() -> str | None:
         return None
     token = raw.strip("\"'").encode()
     parts = raw.strip("\"'").split("|")
-    if len(parts) == 4 and parts[0] == "2":  # version|mask|masked token|time: the token is mask XOR masked
+    if len(parts) == 4 and parts[0] == "2":  # version|mask|masked token|time: a 4-byte mask, repeated
         try:
             mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
-            token = bytes(a ^ b for a, b in zip(masked, mask, strict=True))
-        except (binascii.Error, ValueError):
+            if mask:
+                token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
+        except binascii.Error:
             pass
     return hashlib.sha256(token).hexdigest()
 
