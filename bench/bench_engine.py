@@ -15,8 +15,10 @@ Every figure is printed beside its reference, measured in the same process on th
 * start to a decision visible in Chromium, from process start (``explain serve``), against
   shapash's ``compile`` of the 20,000 decisions (a 300-tree, 31-leaf LGBMClassifier fitted on
   the reference rows, the bench model's size) when ``$SHAPASH_PYTHON`` names a Python with
-  shapash installed, and explainerdashboard's explainer and dashboard build for 2,000 rows
-  when ``$EXPLAINERDASHBOARD_PYTHON`` names one;
+  shapash installed, and against the floor of the stack: a Streamlit page (``bench/floor``)
+  that only reads the decisions and draws one plotly waterfall, timed alternately with ours;
+  explainerdashboard's explainer and dashboard build for 2,000 rows when
+  ``$EXPLAINERDASHBOARD_PYTHON`` names one;
 * one decision's full explanation on the loan sample, p50 and p95.
 """
 
@@ -43,7 +45,7 @@ from bench_dashboard import ARGS, _port, wait_until_serving
 
 from explain import explain_decision, load_bundle, permutation_importance, shap_values, slugify, write_bundle
 from explain._cores import all_cores, core_count
-from explain._serve import serve_command, serve_environment
+from explain._serve import SERVER_SETTINGS, serve_command, serve_environment
 from explain.models._tree_arrays import model_matrix
 from sample_models import build_sample
 from sample_models import loan as loan_sample
@@ -197,41 +199,60 @@ def permutation(bundle_path: Path) -> dict[str, Any]:
     }
 
 
-def start_to_decision(bundle_path: Path, runs: int) -> list[float]:
-    """Seconds from starting ``explain serve``'s command to the decision's chart in Chromium."""
+FLOOR = Path(__file__).resolve().parent / "floor"
+
+
+def _floor_command(bundle_path: Path, port: int) -> list[str]:
+    """The floor app (``bench/floor``) under the same server settings as the dashboard."""
+    command = [sys.executable, str(FLOOR / "serve.py"), "run", str(FLOOR / "app.py")]
+    for key, value in {**SERVER_SETTINGS, "server.port": str(port)}.items():
+        command += [f"--{key}", value]
+    return [*command, "--", str(bundle_path / "decisions.parquet")]
+
+
+def _seconds_to_chart(page: Any, command: list[str], env: dict[str, str], port: int, path: str) -> float:
+    """Seconds from starting ``command`` (a server on ``port``) to a waterfall drawn at ``path``."""
+    start = time.perf_counter()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        try:
+            wait_until_serving(port, proc)
+        except RuntimeError:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
+            raise
+        page.goto(f"http://127.0.0.1:{port}{path}")
+        page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=120_000)
+        return time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait()
+        log.close()
+
+
+def start_to_decision(bundle_path: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from starting ``explain serve``'s command to the decision's chart in Chromium,
+    and, alternating with it, the same for the floor app (``bench/floor``): a Streamlit page
+    that only reads the table and draws one plotly waterfall."""
     from playwright.sync_api import sync_playwright
 
-    key = slugify("Loan bench")
-    times = []
+    link = f"/?bundle={slugify('Loan bench')}&decision=B000042"  # the form the Share box gives
+    ours, floor = [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         for _ in range(runs):
             port = _port()
-            start = time.perf_counter()
-            log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-            proc = subprocess.Popen(
-                serve_command([bundle_path], port=port),
-                env=serve_environment(samples=False),
-                stdout=log,
-                stderr=subprocess.STDOUT,
+            ours.append(
+                _seconds_to_chart(
+                    page, serve_command([bundle_path], port=port), serve_environment(samples=False), port, link
+                )
             )
-            try:
-                try:
-                    wait_until_serving(port, proc)
-                except RuntimeError:
-                    log.seek(0)
-                    print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
-                    raise
-                page.goto(f"http://127.0.0.1:{port}/?bundle={key}&decision=B000042")
-                page.wait_for_selector(".js-plotly-plot .waterfalllayer .point", timeout=120_000)
-                times.append(time.perf_counter() - start)
-            finally:
-                proc.terminate()
-                proc.wait()
-                log.close()
+            port = _port()
+            floor.append(_seconds_to_chart(page, _floor_command(bundle_path, port), dict(os.environ), port, "/"))
         browser.close()
-    return times
+    return ours, floor
 
 
 _SHAPASH = """
@@ -313,22 +334,31 @@ def main() -> None:
 
     # the browser first: a start measured while the machine is quiet, before the heavy figures
     if not args.skip_browser:
-        starts = start_to_decision(bundle_path, args.runs)
+        starts, floor = start_to_decision(bundle_path, args.runs)
         shapash = peer_seconds("SHAPASH_PYTHON", _SHAPASH, bundle_path)
         dashboard = peer_seconds("EXPLAINERDASHBOARD_PYTHON", _EXPLAINERDASHBOARD, bundle_path)
+        ours_s, floor_s = float(np.median(starts)), float(np.median(floor))
         results["start_to_decision"] = {
             "runs_s": starts,
-            "median_s": float(np.median(starts)),
+            "median_s": ours_s,
+            "streamlit_floor_runs_s": floor,
+            "streamlit_floor_median_s": floor_s,
             "shapash_compile_s": shapash,
-            "ratio_shapash_to_ours": None if shapash is None else shapash / float(np.median(starts)),
+            "ratio_shapash_to_ours": None if shapash is None else shapash / ours_s,
+            "ratio_shapash_to_floor": None if shapash is None else shapash / floor_s,
             "explainerdashboard_2000_rows_s": dashboard,
         }
         line = f"start to a decision in Chromium, {args.rows:,}-decision bundle on disk: " + ", ".join(
             f"{s:.2f} s" for s in starts
         )
-        line += " (target ≤ 5 s)"
+        line += " (target ≤ 5 s); a Streamlit page that only reads the table and draws one waterfall: " + ", ".join(
+            f"{s:.2f} s" for s in floor
+        )
         if shapash is not None:
-            line += f"; shapash compile {shapash:.1f} s → {shapash / float(np.median(starts)):.1f}× ours (target ≥ 7×)"
+            line += (
+                f"; shapash compile {shapash:.1f} s → {shapash / ours_s:.1f}× ours (target ≥ 7×), "
+                f"{shapash / floor_s:.1f}× the Streamlit floor"
+            )
         else:
             line += "; shapash not measured (set SHAPASH_PYTHON to a Python with shapash installed)"
         if dashboard is not None:
