@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from dashboard.registry import BundleEntry, bundle_entries
+from dashboard.registry import BundleEntry, bundle_entries, samples_offered
 from explain import Bundle, ExplainError, load_bundle
 
 if TYPE_CHECKING:
@@ -581,10 +581,12 @@ _samples_behind: threading.Thread | None = None
 def samples_built(progress: Callable[[float, str], None]) -> None:
     """On a first start, build the first sample while the page waits (with progress), then the
     others in a background thread, so the first decision shows as soon as its sample exists.
-    Once per server process; other sessions wait for the first sample only."""
+    Once per server process; other sessions wait for the first sample only. Nothing is built
+    when the samples are not on offer (``explain serve --no-samples``): a server for a team's
+    own bundles never spends its first start on them."""
     global _samples_ready, _samples_behind
     with _samples_lock:
-        if _samples_ready:
+        if _samples_ready or not samples_offered():
             return
         from sample_models import REGISTRY, build_missing
 

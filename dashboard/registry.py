@@ -24,6 +24,12 @@ class BundleEntry:
     is_sample: bool
 
 
+def samples_offered() -> bool:
+    """Whether the samples are on offer: not when ``EXPLAIN_NO_SAMPLES=1`` (``explain serve
+    --no-samples``), which also means they are never built."""
+    return os.environ.get("EXPLAIN_NO_SAMPLES") != "1"
+
+
 def _cli_paths(argv: list[str]) -> list[Path]:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--bundle", action="append", default=[])
@@ -49,7 +55,7 @@ def bundle_entries(argv: list[str] | None = None, *, include_samples: bool = Tru
         used.add(key)
         entries.append(BundleEntry(key=key, path=path, is_sample=is_sample))
 
-    if include_samples and os.environ.get("EXPLAIN_NO_SAMPLES") != "1":
+    if include_samples and samples_offered():
         for name, path in zip(REGISTRY, sample_paths(), strict=True):
             add(path, True, name)
     seen: set[Path] = set()

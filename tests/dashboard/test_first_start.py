@@ -40,3 +40,16 @@ def test_the_first_sample_opens_while_the_others_build(tmp_path: Path, monkeypat
     cache._samples_behind.join(timeout=600)
     assert calls[1] == ["churn", "fraud", "grades", "limits"]
     assert cache.bundle("churn").spec.task == "binary" and cache.bundle("limits").spec.task == "regression"
+
+
+def test_a_server_without_samples_never_builds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``explain serve --no-samples`` on a fresh machine: the page goes straight to the team's
+    bundles; no sample is built, in front of the page or behind it."""
+    monkeypatch.setenv("EXPLAIN_SAMPLES_DIR", str(tmp_path))
+    monkeypatch.setenv("EXPLAIN_NO_SAMPLES", "1")
+    monkeypatch.setattr(cache, "_samples_ready", False)
+    monkeypatch.setattr(cache, "_samples_behind", None)
+    progress: list[str] = []
+    cache.samples_built(lambda fraction, message: progress.append(message))
+    assert progress == [] and cache._samples_behind is None
+    assert list(tmp_path.iterdir()) == []
