@@ -71,6 +71,6 @@ def lightgbm_adapter(path: Path, text: str, parsed: LightGBMText) -> ModelAdapte
     except Exception as err:  # pragma: no cover - the child check catches these first
         return ModelLoadError(f"{path}: LightGBM could not read the model: {err}")
     try:
-        return adapt_lightgbm(booster, parsed=parsed)
+        return adapt_lightgbm(booster, parsed=parsed, canonical=text)
     except ExplainError as err:
         return err
