@@ -252,18 +252,24 @@ def start_to_decision(bundle_path: Path, runs: int) -> tuple[StartTimes, StartTi
     from playwright.sync_api import sync_playwright
 
     link = f"/?bundle={slugify('Loan bench')}&decision=B000042"  # the form the Share box gives
+
+    def ours_command(port: int) -> list[str]:
+        return serve_command([bundle_path], port=port)
+
+    def floor_command(port: int) -> list[str]:
+        return _floor_command(bundle_path, port)
+
     ours, floor = StartTimes([], []), StartTimes([], [])
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         for _ in range(runs):
             for times, command, env, path, words in (
-                (ours, serve_command, serve_environment(samples=False), link, "h4:has-text('Why') >> nth=0"),
-                (floor, _floor_command, dict(os.environ), "/", "h1:has-text('Decision')"),
+                (ours, ours_command, serve_environment(samples=False), link, "h4:has-text('Why') >> nth=0"),
+                (floor, floor_command, dict(os.environ), "/", "h1:has-text('Decision')"),
             ):
                 port = _port()
-                argv = command([bundle_path], port=port) if command is serve_command else command(bundle_path, port)
-                to_words, to_chart = _seconds_to_decision(page, argv, env, port, path, words)
+                to_words, to_chart = _seconds_to_decision(page, command(port), env, port, path, words)
                 times.words.append(to_words)
                 times.chart.append(to_chart)
         browser.close()
